@@ -176,12 +176,11 @@ pub fn support_from_properties(properties: &[crate::Property], support: &mut Sup
                 .any(|n| squash(n) == squashed)
         {
             support.set_level_text(&property.value);
-        } else if let Some(name) = property.name.strip_prefix(CDX_MILESTONE_PREFIX) {
-            if name != "endOfSupport" && !support.milestones.iter().any(|m| m.name == name) {
-                support
-                    .milestones
-                    .push(Milestone::new(name, &property.value));
-            }
+        } else if let Some(name) = property.name.strip_prefix(CDX_MILESTONE_PREFIX)
+            && name != "endOfSupport"
+            && !support.milestones.iter().any(|m| m.name == name)
+        {
+            support.milestones.push(Milestone::new(name, &property.value));
         }
     }
 }
