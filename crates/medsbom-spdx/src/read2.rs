@@ -1,0 +1,653 @@
+//! SPDX 2.x document (as read from JSON, YAML or tag-value) → normalized model.
+//!
+//! One conversion serves the three serializations, so the same document gives the same model
+//! whichever form it ships in. Locations are JSON pointers for JSON and YAML, and lines for
+//! tag-value.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use medsbom_model::{
+    Component, ComponentType, DOCUMENT_REF, Diagnostic, ExternalRef, Hash, Identifier, License,
+    Location, Milestone, ParseError, Parsed, Party, PartyKind, Property, Relationship,
+    RelationshipKind, Sbom, SbomFormat, Support, SwidRef, normalize_hash_algorithm,
+};
+
+use crate::agent::{self, Creator};
+use crate::convention;
+use crate::spdx2::{Annotation, Checksum, Document, File, Package, Snippet};
+
+/// Which serialization the document came from: decides how locations are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// JSON or YAML: JSON pointers.
+    Json,
+    /// Tag-value: line numbers.
+    TagValue,
+}
+
+/// Converts a deserialized SPDX 2 document. Fails only when the input is not an SPDX 2
+/// document at all (neither `spdxVersion` nor `SPDXID`).
+pub(crate) fn convert(
+    doc: Document,
+    syntax: Syntax,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Parsed, ParseError> {
+    if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
+        return Err(ParseError::new(
+            Location::Document,
+            "not an spdx 2 document: spdxVersion and SPDXID are both missing",
+        ));
+    }
+    let doc_location = |pointer: &str| match syntax {
+        Syntax::Json => Location::Pointer(pointer.to_owned()),
+        Syntax::TagValue => Location::Document,
+    };
+    let spec_version = doc.spdx_version.as_deref().unwrap_or("").trim().to_owned();
+    let mut sbom = Sbom::new(SbomFormat::Spdx, &spec_version);
+    match doc.spdx_version.as_deref() {
+        None => diagnostics.push(Diagnostic::error(
+            doc_location("/spdxVersion"),
+            "spdxVersion is missing",
+        )),
+        Some(version) if !version.trim().starts_with("SPDX-2.") => {
+            diagnostics.push(Diagnostic::warning(
+                doc_location("/spdxVersion"),
+                format!("unexpected spdxVersion {:?}; read as spdx 2", clip(version)),
+            ));
+        }
+        Some(_) => {}
+    }
+    if let Some(spdx_id) = doc.spdx_id.as_deref() {
+        if spdx_id != DOCUMENT_REF {
+            diagnostics.push(Diagnostic::warning(
+                doc_location("/SPDXID"),
+                format!(
+                    "document SPDXID is {:?}, expected SPDXRef-DOCUMENT",
+                    clip(spdx_id)
+                ),
+            ));
+        }
+    }
+    sbom.serial_number = doc.document_namespace;
+    sbom.name = doc.name;
+    sbom.data_license = doc.data_license;
+    match doc.creation_info {
+        Some(info) => {
+            sbom.timestamp = info.created;
+            for (idx, creator) in info.creators.iter().enumerate() {
+                if !agent::is_well_formed_agent(creator) {
+                    diagnostics.push(Diagnostic::warning(
+                        doc_location(&format!("/creationInfo/creators/{idx}")),
+                        format!(
+                            "creator {:?} has no Person:, Organization: or Tool: prefix",
+                            clip(creator)
+                        ),
+                    ));
+                }
+                match agent::parse_creator(creator) {
+                    Creator::Tool(tool) => sbom.tools.push(tool),
+                    Creator::Party(party) => sbom.authors.push(party),
+                }
+            }
+        }
+        None => diagnostics.push(Diagnostic::error(
+            doc_location("/creationInfo"),
+            "creationInfo is missing",
+        )),
+    }
+    for annotation in &doc.annotations {
+        let comment = annotation.comment.as_deref().unwrap_or("");
+        sbom.properties.push(convention::annotation_property(
+            annotation.annotation_type.as_deref(),
+            comment,
+        ));
+    }
+
+    let n_elements = doc.packages.len() + doc.files.len() + doc.snippets.len();
+    let mut ids = IdRegistry::with_capacity(n_elements);
+    sbom.components.reserve(n_elements);
+    let mut relationships = RelationshipSet::default();
+    for described in &doc.document_describes {
+        relationships.push(DOCUMENT_REF, "DESCRIBES", described);
+    }
+
+    for (idx, package) in doc.packages.into_iter().enumerate() {
+        let location = element_location(syntax, "packages", idx, package.line);
+        let (mut component, has_files) = package_component(package, &location, &mut diagnostics);
+        component.bom_ref = ids.register(
+            component.bom_ref,
+            "package",
+            idx,
+            &location,
+            &mut diagnostics,
+        );
+        for file in &has_files {
+            relationships.push(&component.bom_ref, "CONTAINS", file);
+        }
+        sbom.components.push(component);
+    }
+    for (idx, file) in doc.files.into_iter().enumerate() {
+        let location = element_location(syntax, "files", idx, file.line);
+        let mut component = file_component(file);
+        component.bom_ref =
+            ids.register(component.bom_ref, "file", idx, &location, &mut diagnostics);
+        sbom.components.push(component);
+    }
+    for (idx, snippet) in doc.snippets.into_iter().enumerate() {
+        let location = element_location(syntax, "snippets", idx, snippet.line);
+        let mut component = snippet_component(snippet);
+        component.bom_ref = ids.register(
+            component.bom_ref,
+            "snippet",
+            idx,
+            &location,
+            &mut diagnostics,
+        );
+        sbom.components.push(component);
+    }
+
+    for (idx, relationship) in doc.relationships.iter().enumerate() {
+        let location = element_location(syntax, "relationships", idx, relationship.line);
+        let from = relationship.spdx_element_id.trim();
+        let to = relationship.related_spdx_element.trim();
+        let kind = relationship.relationship_type.trim();
+        if from.is_empty() || to.is_empty() || kind.is_empty() {
+            diagnostics.push(Diagnostic::error(
+                location,
+                "relationship lacks spdxElementId, relationshipType or relatedSpdxElement",
+            ));
+            continue;
+        }
+        for endpoint in [from, to] {
+            if !ids.contains(endpoint) && !is_outside_reference(endpoint) {
+                diagnostics.push(Diagnostic::warning(
+                    location.clone(),
+                    format!(
+                        "relationship {kind} refers to {:?}, which is not an element of the document",
+                        clip(endpoint)
+                    ),
+                ));
+            }
+        }
+        // medsbom writes a type SPDX 2.3 lacks (CycloneDX `provides`, SPDX 3 `trainedOn`) as
+        // OTHER with the type in the comment; read it back as that type.
+        match relationship.comment.as_deref().map(str::trim) {
+            Some(comment) if kind == "OTHER" && is_type_name(comment) => {
+                relationships.push_custom(from, kind, comment, to);
+            }
+            _ => relationships.push(from, kind, to),
+        }
+    }
+    for described in &doc.document_describes {
+        if !ids.contains(described) && !is_outside_reference(described) {
+            diagnostics.push(Diagnostic::warning(
+                doc_location("/documentDescribes"),
+                format!(
+                    "documentDescribes names {:?}, which is not an element of the document",
+                    clip(described)
+                ),
+            ));
+        }
+    }
+
+    sbom.relationships = relationships.items;
+    let mut seen_roots = HashSet::new();
+    for relationship in &sbom.relationships {
+        if relationship.kind == RelationshipKind::Describes
+            && relationship.from == DOCUMENT_REF
+            && seen_roots.insert(relationship.to.clone())
+        {
+            sbom.roots.push(relationship.to.clone());
+        }
+    }
+    Ok(Parsed { sbom, diagnostics })
+}
+
+/// A pointer for JSON/YAML elements, the line for tag-value ones.
+fn element_location(syntax: Syntax, collection: &str, idx: usize, line: Option<u64>) -> Location {
+    match (syntax, line) {
+        (Syntax::TagValue, Some(line)) => Location::Line(line),
+        (Syntax::TagValue, None) => Location::Document,
+        (Syntax::Json, _) => Location::Pointer(format!("/{collection}/{idx}")),
+    }
+}
+
+/// `NONE`, `NOASSERTION`, the document itself and `DocumentRef-…:` references to other
+/// documents are legitimate relationship ends that are not components.
+pub(crate) fn is_outside_reference(endpoint: &str) -> bool {
+    endpoint == DOCUMENT_REF
+        || is_none_or_noassertion(endpoint)
+        || (endpoint.starts_with("DocumentRef-") && endpoint.contains(':'))
+}
+
+pub(crate) fn is_none_or_noassertion(text: &str) -> bool {
+    let text = text.trim();
+    text.eq_ignore_ascii_case("NONE") || text.eq_ignore_ascii_case("NOASSERTION")
+}
+
+/// Shortens text quoted in a message so that a hostile value cannot blow up the output.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.len() <= MAX {
+        return text.to_owned();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// Unique `bom_ref`s: a missing SPDXID gets a generated one, a duplicate gets a suffix; both
+/// are reported.
+struct IdRegistry {
+    seen: HashSet<String>,
+}
+
+impl IdRegistry {
+    fn with_capacity(n: usize) -> IdRegistry {
+        IdRegistry {
+            seen: HashSet::with_capacity(n),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.seen.contains(id)
+    }
+
+    fn register(
+        &mut self,
+        id: String,
+        what: &str,
+        idx: usize,
+        location: &Location,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> String {
+        let id = if id.trim().is_empty() {
+            let generated = format!("SPDXRef-medsbom-{what}-{idx}");
+            diagnostics.push(Diagnostic::error(
+                location.clone(),
+                format!("{what} has no SPDXID; using {generated}"),
+            ));
+            generated
+        } else {
+            id
+        };
+        if !self.seen.contains(&id) {
+            self.seen.insert(id.clone());
+            return id;
+        }
+        let mut n = 2;
+        let renamed = loop {
+            let candidate = format!("{id}-duplicate-{n}");
+            if !self.seen.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        diagnostics.push(Diagnostic::warning(
+            location.clone(),
+            format!(
+                "duplicate SPDXID {:?}; this {what} is kept as {:?}",
+                clip(&id),
+                clip(&renamed)
+            ),
+        ));
+        self.seen.insert(renamed.clone());
+        renamed
+    }
+}
+
+/// Relationships in document order without duplicates (the same edge written as
+/// `documentDescribes` and `DESCRIBES`, or as `hasFiles` and `CONTAINS`, counts once).
+///
+/// Edges are remembered by a keyed hash of (from, to, kind) pointing at the first edge with
+/// that hash, so no key is copied; a hash shared by different edges (practically never, and
+/// not provocable with the randomly keyed hasher) falls back to comparing with the edges in
+/// `collided`.
+#[derive(Default)]
+struct RelationshipSet {
+    items: Vec<Relationship>,
+    hasher: std::hash::RandomState,
+    seen: HashMap<u64, usize>,
+    collided: Vec<usize>,
+}
+
+impl RelationshipSet {
+    fn push(&mut self, from: &str, spdx_type: &str, to: &str) {
+        self.insert(normalize_relationship(from, spdx_type, to));
+    }
+
+    /// An `OTHER` relationship whose comment names the type (`provides`, `trainedOn`).
+    fn push_custom(&mut self, from: &str, spdx_type: &str, type_name: &str, to: &str) {
+        let kind = if type_name.eq_ignore_ascii_case("provides") {
+            RelationshipKind::Provides
+        } else {
+            RelationshipKind::Other(type_name.to_owned())
+        };
+        self.insert(Relationship {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            kind,
+            original: Some(spdx_type.to_owned()),
+        });
+    }
+
+    fn insert(&mut self, relationship: Relationship) {
+        let same = |other: &Relationship| {
+            other.from == relationship.from
+                && other.to == relationship.to
+                && other.kind == relationship.kind
+        };
+        let hash = self
+            .hasher
+            .hash_one((&relationship.from, &relationship.to, &relationship.kind));
+        let idx = self.items.len();
+        match self.seen.get(&hash) {
+            None => {
+                self.seen.insert(hash, idx);
+            }
+            Some(&first) => {
+                let items = &self.items;
+                let duplicate = items.get(first).is_some_and(same)
+                    || self
+                        .collided
+                        .iter()
+                        .any(|c| items.get(*c).is_some_and(same));
+                if duplicate {
+                    return;
+                }
+                self.collided.push(idx);
+            }
+        }
+        self.items.push(relationship);
+    }
+}
+
+/// A relationship type name: one word of letters, digits, `_` and `-`.
+fn is_type_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// How an SPDX 2 relationship type maps to the model: the kind, and whether `from` and `to`
+/// swap so that `from` depends on / contains / describes `to`.
+pub(crate) fn classify_relationship(spdx_type: &str) -> (RelationshipKind, bool) {
+    match spdx_type {
+        "DESCRIBES" => (RelationshipKind::Describes, false),
+        "DESCRIBED_BY" => (RelationshipKind::Describes, true),
+        "CONTAINS" => (RelationshipKind::Contains, false),
+        "CONTAINED_BY" => (RelationshipKind::Contains, true),
+        "DEPENDS_ON" | "STATIC_LINK" | "DYNAMIC_LINK" | "HAS_PREREQUISITE" => {
+            (RelationshipKind::DependsOn, false)
+        }
+        "DEPENDENCY_OF" | "PREREQUISITE_FOR" => (RelationshipKind::DependsOn, true),
+        other if other.ends_with("_DEPENDENCY_OF") => (RelationshipKind::DependsOn, true),
+        other => (RelationshipKind::Other(other.to_owned()), false),
+    }
+}
+
+/// One SPDX relationship in model orientation; `original` keeps the type as written. An end
+/// that is `NONE` or `NOASSERTION` keeps the direction and becomes [`RelationshipKind::Other`].
+fn normalize_relationship(from: &str, spdx_type: &str, to: &str) -> Relationship {
+    let spdx_type = spdx_type.trim();
+    let upper: std::borrow::Cow<'_, str> = if spdx_type.bytes().any(|b| b.is_ascii_lowercase()) {
+        std::borrow::Cow::Owned(spdx_type.to_ascii_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(spdx_type)
+    };
+    let (kind, flip) = if is_none_or_noassertion(from) || is_none_or_noassertion(to) {
+        (RelationshipKind::Other(upper.clone().into_owned()), false)
+    } else {
+        classify_relationship(&upper)
+    };
+    let (from, to) = if flip { (to, from) } else { (from, to) };
+    Relationship {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        kind,
+        original: Some(spdx_type.to_owned()),
+    }
+}
+
+/// The component for a package, and the SPDXIDs of its `hasFiles`.
+fn package_component(
+    package: Package,
+    location: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Component, Vec<String>) {
+    let mut component = Component {
+        bom_ref: package.spdx_id.unwrap_or_default(),
+        name: package.name.unwrap_or_default(),
+        version: package.version_info,
+        description: package.description.or(package.summary),
+        license_concluded: package.license_concluded,
+        copyright: package.copyright_text,
+        ..Component::default()
+    };
+    if let Some(purpose) = package.primary_package_purpose.as_deref() {
+        component.kind = package_kind(purpose);
+    }
+    if let Some(supplier) = package.supplier.as_deref() {
+        component.supplier = Some(party_or_warn(supplier, "supplier", location, diagnostics));
+    }
+    if let Some(originator) = package.originator.as_deref() {
+        component.authors.push(party_or_warn(
+            originator,
+            "originator",
+            location,
+            diagnostics,
+        ));
+    }
+    component.hashes = hashes(&package.checksums);
+    if let Some(declared) = package.license_declared {
+        component.licenses.push(License::Expression(declared));
+    }
+    for external_ref in package.external_refs {
+        add_external_ref(&mut component, external_ref);
+    }
+    if let Some(url) = package.download_location.filter(|u| is_asserted_url(u)) {
+        component.external_refs.push(ExternalRef {
+            kind: "distribution".to_owned(),
+            url,
+            comment: None,
+        });
+    }
+    if let Some(url) = package.homepage.filter(|u| is_asserted_url(u)) {
+        component.external_refs.push(ExternalRef {
+            kind: "website".to_owned(),
+            url,
+            comment: None,
+        });
+    }
+    let mut support = Support::default();
+    if let Some(text) = package.valid_until_date.as_deref() {
+        support.end_of_support = Some(Milestone::new("endOfSupport", text));
+    }
+    if let Some(text) = package.release_date.as_deref() {
+        support.milestones.push(Milestone::new("releaseDate", text));
+    }
+    if let Some(text) = package.built_date.as_deref() {
+        support.milestones.push(Milestone::new("builtDate", text));
+    }
+    read_annotations(
+        &package.annotations,
+        &mut component.properties,
+        &mut support,
+    );
+    component.support = support;
+    // medsbom's own annotations for what SPDX 2.3 has no field for.
+    for property in &component.properties {
+        let is_other = matches!(&component.kind, ComponentType::Other(other) if other.eq_ignore_ascii_case("OTHER"));
+        if property.name == convention::COMPONENT_TYPE_KEY && is_other {
+            component.kind = ComponentType::parse(&property.value);
+        } else if property.name == convention::ORIGINATOR_KEY {
+            component.authors.push(agent::parse_party(&property.value));
+        }
+    }
+    (component, package.has_files)
+}
+
+fn file_component(file: File) -> Component {
+    let mut component = Component {
+        bom_ref: file.spdx_id.unwrap_or_default(),
+        kind: ComponentType::File,
+        name: file.file_name.unwrap_or_default(),
+        description: file.comment,
+        license_concluded: file.license_concluded,
+        copyright: file.copyright_text,
+        hashes: hashes(&file.checksums),
+        ..Component::default()
+    };
+    let mut support = Support::default();
+    read_annotations(&file.annotations, &mut component.properties, &mut support);
+    component.support = support;
+    component
+}
+
+fn snippet_component(snippet: Snippet) -> Component {
+    let mut component = Component {
+        bom_ref: snippet.spdx_id.unwrap_or_default(),
+        kind: ComponentType::File,
+        name: snippet.name.unwrap_or_default(),
+        license_concluded: snippet.license_concluded,
+        copyright: snippet.copyright_text,
+        ..Component::default()
+    };
+    let mut support = Support::default();
+    read_annotations(
+        &snippet.annotations,
+        &mut component.properties,
+        &mut support,
+    );
+    component.support = support;
+    component
+}
+
+/// Annotations → properties (verbatim) and support data (structured comments).
+fn read_annotations(
+    annotations: &[Annotation],
+    properties: &mut Vec<Property>,
+    support: &mut Support,
+) {
+    if annotations.is_empty() {
+        return;
+    }
+    let mut lines = Vec::new();
+    for annotation in annotations {
+        let comment = annotation.comment.as_deref().unwrap_or("");
+        properties.push(convention::annotation_property(
+            annotation.annotation_type.as_deref(),
+            comment,
+        ));
+        convention::structured_lines(comment, &mut lines);
+    }
+    convention::apply_support(&lines, support);
+}
+
+/// `primaryPackagePurpose` → component type; `OTHER` and unknown values are kept as written.
+fn package_kind(purpose: &str) -> ComponentType {
+    let purpose = purpose.trim();
+    // The SPDX spellings directly; anything else through the model's lenient parser.
+    match purpose {
+        "LIBRARY" => ComponentType::Library,
+        "APPLICATION" => ComponentType::Application,
+        "FILE" => ComponentType::File,
+        "SOURCE" => ComponentType::Source,
+        "CONTAINER" => ComponentType::Container,
+        "OPERATING_SYSTEM" => ComponentType::OperatingSystem,
+        _ if purpose.eq_ignore_ascii_case("OTHER") => ComponentType::Other(purpose.to_owned()),
+        _ => ComponentType::parse(purpose),
+    }
+}
+
+fn party_or_warn(
+    text: &str,
+    field: &str,
+    location: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Party {
+    let party = agent::parse_party(text);
+    if party.kind == PartyKind::Unspecified && party.is_asserted() {
+        diagnostics.push(Diagnostic::warning(
+            location.clone(),
+            format!(
+                "{field} {:?} has no Person: or Organization: prefix",
+                clip(text)
+            ),
+        ));
+    }
+    party
+}
+
+fn hashes(checksums: &[Checksum]) -> Vec<Hash> {
+    checksums
+        .iter()
+        .map(|checksum| {
+            let algorithm = checksum.algorithm.trim();
+            // `checksumAlgorithm_sha1` is the pre-2.2 spelling.
+            let algorithm = algorithm
+                .strip_prefix("checksumAlgorithm_")
+                .unwrap_or(algorithm);
+            let algorithm = match algorithm {
+                "SHA1" => "SHA-1".to_owned(),
+                "SHA256" => "SHA-256".to_owned(),
+                "SHA512" => "SHA-512".to_owned(),
+                "MD5" => "MD5".to_owned(),
+                other => normalize_hash_algorithm(other),
+            };
+            Hash {
+                algorithm,
+                value: checksum.checksum_value.trim().to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn is_asserted_url(text: &str) -> bool {
+    !text.trim().is_empty() && !is_none_or_noassertion(text)
+}
+
+/// External references by type: purl, CPE and SWID to their fields, persistent ids and
+/// package-manager coordinates to other identifiers, the rest to external references.
+fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::ExternalRef) {
+    let reference_type = external_ref.reference_type.trim();
+    let locator = external_ref.reference_locator.trim().to_owned();
+    let category = external_ref.reference_category.trim();
+    let is = |name: &str| reference_type.eq_ignore_ascii_case(name);
+    let is_category = |name: &str| {
+        category.len() == name.len()
+            && category
+                .bytes()
+                .zip(name.bytes())
+                .all(|(a, b)| a.to_ascii_uppercase() == b || (a == b'_' && b == b'-'))
+    };
+    match () {
+        () if is("purl") && component.purl.is_none() => component.purl = Some(locator),
+        () if is("cpe22Type") || is("cpe23Type") => component.cpes.push(locator),
+        () if is("swid") && component.swid.is_none() => {
+            component.swid = Some(SwidRef {
+                tag_id: locator,
+                ..SwidRef::default()
+            });
+        }
+        () if is_category("PERSISTENT-ID")
+            || is_category("PACKAGE-MANAGER")
+            || ["purl", "swid", "swh", "gitoid"].iter().any(|t| is(t)) =>
+        {
+            component.other_identifiers.push(Identifier {
+                kind: reference_type.to_owned(),
+                value: locator,
+            });
+        }
+        _ => component.external_refs.push(ExternalRef {
+            kind: reference_type.to_owned(),
+            url: locator,
+            comment: external_ref.comment,
+        }),
+    }
+}
