@@ -709,7 +709,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Marks a component and, for roots, makes sure it is not also written elsewhere.
+    /// Marks a component as written, so no other place writes it again.
     fn mark(&mut self, idx: usize) {
         if let Some(placed) = self.placed.get_mut(idx) {
             *placed = true;

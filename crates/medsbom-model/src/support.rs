@@ -150,11 +150,23 @@ pub const CDX_MILESTONE_PREFIX: &str = "cdx:lifecycle:milestone:";
 /// CycloneDX property; see `standards.md` §2.1).
 pub const SUPPORT_LEVEL_PROPERTY: &str = "medsbom:supportLevel";
 
-fn squash(text: &str) -> String {
-    text.chars()
+/// Compares two names case-insensitively, ignoring spaces, `-` and `_`, without allocating.
+fn same_squashed(a: &str, b: &str) -> bool {
+    let mut left = a
+        .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+        .map(|c| c.to_ascii_lowercase());
+    let mut right = b
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .map(|c| c.to_ascii_lowercase());
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return true,
+            (Some(l), Some(r)) if l == r => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Reads support data out of a component's properties: every reader calls this so that
@@ -163,24 +175,25 @@ fn squash(text: &str) -> String {
 /// already set in `support` (e.g. from SPDX `validUntilDate`) are kept.
 pub fn support_from_properties(properties: &[crate::Property], support: &mut Support) {
     for property in properties {
-        let squashed = squash(&property.name);
         if support.end_of_support.is_none()
             && END_OF_SUPPORT_PROPERTY_NAMES
                 .iter()
-                .any(|n| squash(n) == squashed)
+                .any(|n| same_squashed(n, &property.name))
         {
             support.end_of_support = Some(Milestone::new("endOfSupport", &property.value));
         } else if support.level_text.is_none()
             && SUPPORT_LEVEL_PROPERTY_NAMES
                 .iter()
-                .any(|n| squash(n) == squashed)
+                .any(|n| same_squashed(n, &property.name))
         {
             support.set_level_text(&property.value);
         } else if let Some(name) = property.name.strip_prefix(CDX_MILESTONE_PREFIX)
             && name != "endOfSupport"
             && !support.milestones.iter().any(|m| m.name == name)
         {
-            support.milestones.push(Milestone::new(name, &property.value));
+            support
+                .milestones
+                .push(Milestone::new(name, &property.value));
         }
     }
 }
