@@ -77,8 +77,9 @@ fn split_email(text: &str) -> (&str, Option<&str>) {
     let Some(open) = stripped.rfind('(') else {
         return (text, None);
     };
-    let inside = stripped[open + 1..].trim();
-    let name = stripped[..open].trim_end();
+    // `open` is the position of an ASCII `(`: both slices are on character boundaries.
+    let inside = stripped.get(open + 1..).unwrap_or_default().trim();
+    let name = stripped.get(..open).unwrap_or_default().trim_end();
     if inside.is_empty() {
         return (name, None);
     }
@@ -111,8 +112,9 @@ pub(crate) fn split_tool(text: &str) -> Tool {
     match split_at {
         Some(idx) => Tool {
             vendor: None,
-            name: text[..idx].trim().to_owned(),
-            version: Some(text[idx + 1..].trim().to_owned()),
+            // `idx` is the position of an ASCII `-` or space.
+            name: text.get(..idx).unwrap_or_default().trim().to_owned(),
+            version: Some(text.get(idx + 1..).unwrap_or_default().trim().to_owned()),
         },
         None => Tool {
             vendor: None,

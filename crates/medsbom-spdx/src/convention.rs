@@ -33,10 +33,10 @@ const MAX_KEY_LEN: usize = 80;
 /// line, otherwise `spdx:annotation:<TYPE>` with the comment verbatim.
 pub(crate) fn annotation_property(annotation_type: Option<&str>, comment: &str) -> Property {
     let trimmed = comment.trim();
-    if !trimmed.contains('\n') {
-        if let Some((key, value)) = structured_line(trimmed) {
-            return Property::new(key, value);
-        }
+    if !trimmed.contains('\n')
+        && let Some((key, value)) = structured_line(trimmed)
+    {
+        return Property::new(key, value);
     }
     let annotation_type = match annotation_type.map(str::trim) {
         Some(t) if !t.is_empty() => t.to_ascii_uppercase(),

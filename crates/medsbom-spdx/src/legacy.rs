@@ -80,10 +80,10 @@ fn unwrap_file(value: Value) -> Option<Map<String, Value>> {
         Some(_) => return None,
         None => object,
     };
-    if !file.contains_key("fileName") {
-        if let Some(name) = file.remove("name") {
-            file.insert("fileName".to_owned(), name);
-        }
+    if !file.contains_key("fileName")
+        && let Some(name) = file.remove("name")
+    {
+        file.insert("fileName".to_owned(), name);
     }
     Some(file)
 }

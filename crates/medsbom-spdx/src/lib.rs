@@ -2,18 +2,35 @@
 //! JSON-LD in; SPDX 2.3 JSON and tag-value out.
 //!
 //! The three SPDX 2 serializations go through one set of serde structs and one conversion, so
-//! a document gives the same [`Sbom`] whichever form it ships in. SPDX 3 is read as plain JSON
-//! (`@graph` of typed elements); no JSON-LD processing. Writers return the bytes plus one
-//! warning per thing SPDX 2.3 cannot hold (compositions, vulnerabilities, CycloneDX scope, …).
+//! a document gives the same [`Sbom`] whichever form it ships in (the pre-2.2 layout with a
+//! top-level `Document` key is accepted too). SPDX 3 is read as plain JSON (`@graph` of typed
+//! elements); no JSON-LD processing. Writers return the bytes plus one warning per kind of
+//! datum SPDX 2.3 cannot hold (compositions, vulnerabilities, CycloneDX scope, group, …).
 //!
-//! Conventions (see `standards.md` §2.1):
+//! Reading: packages, files and snippets are components (files and snippets of kind
+//! [`medsbom_model::ComponentType::File`]); the originator is an author, never the supplier;
+//! relationships are turned so that `from` depends on / contains / describes `to`, with the
+//! SPDX type kept in `original`; annotations become properties (`key`/`value` when the comment
+//! is one `key=value` or `key: value` line, else `spdx:annotation:<TYPE>`), and structured
+//! comments feed [`medsbom_model::Support`]. Dangling references and duplicate SPDXIDs are
+//! warnings (a duplicate is kept as `<id>-duplicate-N`). YAML with aliases or flow collections
+//! nested deeper than 128 levels is refused before parsing (see [`read_yaml`]).
+//!
+//! Writing conventions (see `standards.md` §2.1), all read back by this crate:
 //! - level of support is an `OTHER` annotation `medsbom:supportLevel=<normalized> (original:
 //!   <text>)`; end of support is `validUntilDate`, plus an annotation
-//!   `medsbom:endOfSupport=<text>` when the supplier's text is not that date;
+//!   `medsbom:endOfSupport=<text>` when the supplier's text is not that date; other milestones
+//!   are `releaseDate`/`builtDate` or `cdx:lifecycle:milestone:<name>=<text>` annotations;
+//! - a component type SPDX 2.3 lacks is purpose `OTHER` plus `medsbom:componentType=<type>`;
+//!   authors after the first (the originator) are `medsbom:originator=<agent>` annotations;
+//!   a relationship type SPDX 2.3 lacks is `OTHER` with the type as its comment;
 //! - a `bom_ref` that is not a valid SPDXID (`SPDXRef-[A-Za-z0-9.-]+`) is rewritten
 //!   deterministically (invalid characters become `-`, clashes get `-2`, `-3`, …);
-//! - `documentNamespace` is the serial number when it is an `http(s)` URI, otherwise
-//!   `https://medsbom.invalid/spdx/<uuid or sanitized serial>`.
+//! - `documentNamespace` is the serial number when it is an `http(s)` URI without `#`,
+//!   otherwise `https://medsbom.invalid/spdx/<uuid or sanitized serial>` (a digest of the
+//!   document when there is no serial number); `Tool: medsbom-<version>` is always a creator;
+//! - files come before packages in tag-value, so that no file is taken to belong to the
+//!   package it follows; containment is written as explicit relationships.
 //!
 //! ```
 //! let tag_value = b"SPDXVersion: SPDX-2.3
@@ -48,6 +65,7 @@ mod read2;
 mod spdx2;
 mod spdx3;
 mod tag_value;
+mod unique;
 mod write;
 mod yaml_guard;
 
@@ -95,32 +113,8 @@ pub fn read_yaml(bytes: &[u8]) -> Result<Parsed, ParseError> {
 
 /// Reads an SPDX 2.x tag-value document.
 pub fn read_tag_value(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let cpu = || {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| {
-                s.split_whitespace()
-                    .next()
-                    .and_then(|x| x.parse::<f64>().ok())
-            })
-            .unwrap_or(0.0)
-            / 1e9
-    };
-    let t = cpu();
     let (doc, diagnostics) = tag_value::parse(bytes)?;
-    eprintln!(
-        "parse cpu {:.3}s = {:.0} MB/s",
-        cpu() - t,
-        bytes.len() as f64 / 1e6 / (cpu() - t)
-    );
-    let t2 = cpu();
-    let r = read2::convert(doc, Syntax::TagValue, diagnostics);
-    eprintln!(
-        "convert cpu {:.3}s; total {:.0} MB/s",
-        cpu() - t2,
-        bytes.len() as f64 / 1e6 / (cpu() - t)
-    );
-    r
+    read2::convert(doc, Syntax::TagValue, diagnostics)
 }
 
 /// Reads an SPDX 3.0.x JSON-LD document (`@context` plus `@graph`).

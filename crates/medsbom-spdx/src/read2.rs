@@ -16,6 +16,7 @@ use medsbom_model::{
 use crate::agent::{self, Creator};
 use crate::convention;
 use crate::spdx2::{Annotation, Checksum, Document, File, Package, Snippet};
+use crate::unique::UniqueNames;
 
 /// Which serialization the document came from: decides how locations are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,16 +59,16 @@ pub(crate) fn convert(
         }
         Some(_) => {}
     }
-    if let Some(spdx_id) = doc.spdx_id.as_deref() {
-        if spdx_id != DOCUMENT_REF {
-            diagnostics.push(Diagnostic::warning(
-                doc_location("/SPDXID"),
-                format!(
-                    "document SPDXID is {:?}, expected SPDXRef-DOCUMENT",
-                    clip(spdx_id)
-                ),
-            ));
-        }
+    if let Some(spdx_id) = doc.spdx_id.as_deref()
+        && spdx_id != DOCUMENT_REF
+    {
+        diagnostics.push(Diagnostic::warning(
+            doc_location("/SPDXID"),
+            format!(
+                "document SPDXID is {:?}, expected SPDXRef-DOCUMENT",
+                clip(spdx_id)
+            ),
+        ));
     }
     sbom.serial_number = doc.document_namespace;
     sbom.name = doc.name;
@@ -236,24 +237,24 @@ pub(crate) fn clip(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &text[..end])
+    format!("{}…", text.get(..end).unwrap_or_default())
 }
 
 /// Unique `bom_ref`s: a missing SPDXID gets a generated one, a duplicate gets a suffix; both
 /// are reported.
 struct IdRegistry {
-    seen: HashSet<String>,
+    names: UniqueNames,
 }
 
 impl IdRegistry {
     fn with_capacity(n: usize) -> IdRegistry {
         IdRegistry {
-            seen: HashSet::with_capacity(n),
+            names: UniqueNames::with_capacity(n),
         }
     }
 
     fn contains(&self, id: &str) -> bool {
-        self.seen.contains(id)
+        self.names.contains(id)
     }
 
     fn register(
@@ -274,18 +275,10 @@ impl IdRegistry {
         } else {
             id
         };
-        if !self.seen.contains(&id) {
-            self.seen.insert(id.clone());
+        if self.names.take(&id) {
             return id;
         }
-        let mut n = 2;
-        let renamed = loop {
-            let candidate = format!("{id}-duplicate-{n}");
-            if !self.seen.contains(&candidate) {
-                break candidate;
-            }
-            n += 1;
-        };
+        let renamed = self.names.claim(&id, "-duplicate-");
         diagnostics.push(Diagnostic::warning(
             location.clone(),
             format!(
@@ -294,7 +287,6 @@ impl IdRegistry {
                 clip(&renamed)
             ),
         ));
-        self.seen.insert(renamed.clone());
         renamed
     }
 }

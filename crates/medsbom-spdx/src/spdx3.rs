@@ -22,6 +22,7 @@ use crate::agent;
 use crate::convention;
 use crate::json_error;
 use crate::read2::{clip, is_none_or_noassertion};
+use crate::unique::UniqueNames;
 
 const NONE_ELEMENT: &str = "https://spdx.org/rdf/3.0.1/terms/Core/NoneElement";
 const NO_ASSERTION_ELEMENT: &str = "https://spdx.org/rdf/3.0.1/terms/Core/NoAssertionElement";
@@ -302,7 +303,7 @@ impl<'a> Reader<'a> {
 
         // Components, in graph order.
         let mut component_idx: HashMap<&str, usize> = HashMap::new();
-        let mut used_refs: HashSet<String> = HashSet::new();
+        let mut used_refs = UniqueNames::with_capacity(graph.len());
         for (idx, value) in graph.iter().enumerate() {
             let Some(element) = value.as_object() else {
                 continue;
@@ -318,14 +319,9 @@ impl<'a> Reader<'a> {
                     format!("element has no spdxId; using {}", component.bom_ref),
                 ));
             }
-            if !used_refs.insert(component.bom_ref.clone()) {
+            if !used_refs.take(&component.bom_ref) {
                 // Reported when the index was built; keep the element under a new id.
-                let mut n = 2;
-                while used_refs.contains(&format!("{}-duplicate-{n}", component.bom_ref)) {
-                    n += 1;
-                }
-                component.bom_ref = format!("{}-duplicate-{n}", component.bom_ref);
-                used_refs.insert(component.bom_ref.clone());
+                component.bom_ref = used_refs.claim(&component.bom_ref, "-duplicate-");
             } else if let Some(id) = element_id(element) {
                 component_idx.insert(id, sbom.components.len());
             }

@@ -22,6 +22,7 @@ use crate::spdx2::{
     Annotation, Checksum, CreationInfo, Document, ExternalRef, ExtractedLicensingInfo, File,
     Package, Relationship as SpdxRelationship,
 };
+use crate::unique::UniqueNames;
 
 /// The host of the namespaces medsbom invents (`.invalid` is reserved and never resolves).
 pub(crate) const NAMESPACE_BASE: &str = "https://medsbom.invalid/spdx/";
@@ -193,12 +194,12 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
         document_namespace: Some(document_namespace(sbom, &mut warnings)),
         ..Document::default()
     };
-    if let Some(data_license) = sbom.data_license.as_deref() {
-        if data_license.trim() != "CC0-1.0" {
-            warnings.line(format!(
-                "data licence {data_license:?} replaced by CC0-1.0, the only one spdx 2.3 allows"
-            ));
-        }
+    if let Some(data_license) = sbom.data_license.as_deref()
+        && data_license.trim() != "CC0-1.0"
+    {
+        warnings.line(format!(
+            "data licence {data_license:?} replaced by CC0-1.0, the only one spdx 2.3 allows"
+        ));
     }
     let annotation = |comment: String, annotation_type: &str| Annotation {
         annotation_date: Some(created.clone()),
@@ -293,9 +294,10 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
                 });
             }
         };
+    let mut described: HashSet<String> = HashSet::with_capacity(sbom.roots.len());
     for root in &sbom.roots {
         let root_id = ids.reference(root).into_owned();
-        if !doc.document_describes.contains(&root_id) {
+        if described.insert(root_id.clone()) {
             doc.document_describes.push(root_id.clone());
         }
         push(
@@ -502,14 +504,15 @@ struct SpdxIds {
 
 impl SpdxIds {
     fn new(components: &[Component]) -> SpdxIds {
-        let mut used: HashSet<String> = HashSet::with_capacity(components.len() + 1);
-        used.insert(DOCUMENT_REF.to_owned());
+        let mut used = UniqueNames::with_capacity(components.len() + 1);
+        used.take(DOCUMENT_REF);
         let mut by_index: Vec<Option<String>> = vec![None; components.len()];
         for (idx, component) in components.iter().enumerate() {
-            if is_valid_spdx_id(&component.bom_ref) && used.insert(component.bom_ref.clone()) {
-                if let Some(slot) = by_index.get_mut(idx) {
-                    *slot = Some(component.bom_ref.clone());
-                }
+            if is_valid_spdx_id(&component.bom_ref)
+                && used.take(&component.bom_ref)
+                && let Some(slot) = by_index.get_mut(idx)
+            {
+                *slot = Some(component.bom_ref.clone());
             }
         }
         for (idx, component) in components.iter().enumerate() {
@@ -528,15 +531,9 @@ impl SpdxIds {
             } else {
                 format!("SPDXRef-{base}")
             };
-            let mut candidate = base.clone();
-            let mut n = 2;
-            while used.contains(&candidate) {
-                candidate = format!("{base}-{n}");
-                n += 1;
-            }
-            used.insert(candidate.clone());
+            let id = used.claim(&base, "-");
             if let Some(slot) = by_index.get_mut(idx) {
-                *slot = Some(candidate);
+                *slot = Some(id);
             }
         }
         let by_index: Vec<String> = by_index
@@ -931,7 +928,8 @@ fn external_refs(
                 comment,
                 reference_category: category.to_owned(),
                 reference_locator: locator.replace(char::is_whitespace, "%20"),
-                reference_type: reference_type.to_owned(),
+                // Tag-value separates the fields by spaces.
+                reference_type: reference_type.replace(char::is_whitespace, "-"),
             });
         };
     if let Some(purl) = component.purl.as_deref() {

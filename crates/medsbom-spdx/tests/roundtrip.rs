@@ -485,7 +485,7 @@ fn device_sbom_round_trips_with_support_data() {
         ]
     );
     let [pump, openssl, config] = [0, 1, 2].map(|idx| &again.components[idx]);
-    assert_eq!(again.roots, [pump.bom_ref.clone()]);
+    assert_eq!(again.roots, [pump.bom_ref.as_str()]);
 
     // Identifiers and the rest of the NTIA fields.
     for (original, read) in sbom.components.iter().zip([pump, openssl, config]) {
