@@ -325,5 +325,8 @@ fn rules_checked_says_when_schemas_are_missing() {
         medsbom_formats::SCHEMAS_UNAVAILABLE
     };
     assert_eq!(report.rules_checked, expect);
-    assert_eq!(schemas_available(), !medsbom_formats::schema_dir().is_empty());
+    assert_eq!(
+        schemas_available(),
+        !medsbom_formats::schema_dir().is_empty()
+    );
 }

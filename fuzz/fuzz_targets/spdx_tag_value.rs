@@ -1,0 +1,6 @@
+//! Fuzz target: the SPDX 2 tag-value reader must return a result for any input, never panic or hang.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = medsbom_spdx::read_tag_value(data);
+});
