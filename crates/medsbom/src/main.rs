@@ -4,6 +4,7 @@
 //! 2 a usage or I/O error.
 
 mod cmd;
+mod demo_data;
 mod output;
 
 use std::process::ExitCode;
@@ -26,6 +27,24 @@ enum Command {
     Inspect(cmd::inspect::InspectArgs),
     /// Convert an SBOM to another format.
     Convert(cmd::convert::ConvertArgs),
+    /// Check SBOMs against the NTIA, CISA, FDA and IMDRF minimum elements.
+    Check(cmd::check::CheckArgs),
+    /// Store SBOM files (or every SBOM in a directory) in the portfolio database.
+    Ingest(cmd::ingest::IngestArgs),
+    /// List the stored products and their versions.
+    Products(cmd::products::ProductsArgs),
+    /// List the stored SBOM documents.
+    Sboms(cmd::sboms::SbomsArgs),
+    /// Search components across every stored SBOM.
+    Search(cmd::search::SearchArgs),
+    /// Compare two product versions (or two files): components added, removed, changed.
+    Diff(cmd::diff::DiffArgs),
+    /// Make a consistent copy of the database while it is in use.
+    Backup(cmd::backup::BackupArgs),
+    /// Restore the database from a backup.
+    Restore(cmd::backup::RestoreArgs),
+    /// Run the main job end to end on the project's own example device SBOMs.
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,13 +53,26 @@ fn main() -> ExitCode {
         Err(err) => {
             // clap prints help/version to stdout with exit 0 and usage errors with exit 2.
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Inspect(args) => cmd::inspect::run(&args),
         Command::Convert(args) => cmd::convert::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Ingest(args) => cmd::ingest::run(&args),
+        Command::Products(args) => cmd::products::run(&args),
+        Command::Sboms(args) => cmd::sboms::run(&args),
+        Command::Search(args) => cmd::search::run(&args),
+        Command::Diff(args) => cmd::diff::run(&args),
+        Command::Backup(args) => cmd::backup::run_backup(&args),
+        Command::Restore(args) => cmd::backup::run_restore(&args),
+        Command::Demo(args) => cmd::demo::run(&args),
     };
     match result {
         Ok(status) => status.into(),

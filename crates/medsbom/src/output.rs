@@ -36,7 +36,10 @@ pub enum ListFormat {
 /// Writes `text` to stdout; a closed pipe (`medsbom … | head`) ends the process quietly.
 pub fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(err) => Err(anyhow::Error::new(err).context("cannot write to standard output")),
@@ -105,5 +108,7 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<String> {
     for row in rows {
         writer.write_record(row)?;
     }
-    Ok(String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?)
+    Ok(String::from_utf8(
+        writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
+    )?)
 }

@@ -14,8 +14,10 @@ use crate::output::{self, Status};
 
 /// Arguments of `medsbom backup`.
 #[derive(clap::Args)]
-#[command(after_help = "PostgreSQL databases are backed up with pg_dump (custom format); \
-to do it by hand: pg_dump --format=custom --no-owner --file OUT --dbname URL")]
+#[command(
+    after_help = "PostgreSQL databases are backed up with pg_dump (custom format); \
+to do it by hand: pg_dump --format=custom --no-owner --file OUT --dbname URL"
+)]
 pub struct BackupArgs {
     /// The backup file to write (must not exist).
     pub out: PathBuf,
@@ -25,8 +27,10 @@ pub struct BackupArgs {
 
 /// Arguments of `medsbom restore`.
 #[derive(clap::Args)]
-#[command(after_help = "PostgreSQL backups are restored with pg_restore; by hand: \
-pg_restore --clean --if-exists --no-owner --single-transaction --dbname URL BACKUP")]
+#[command(
+    after_help = "PostgreSQL backups are restored with pg_restore; by hand: \
+pg_restore --clean --if-exists --no-owner --single-transaction --dbname URL BACKUP"
+)]
 pub struct RestoreArgs {
     /// The backup file made by `medsbom backup`.
     pub backup: PathBuf,
@@ -45,7 +49,11 @@ pub fn run_backup(args: &BackupArgs) -> anyhow::Result<Status> {
         let hint = store.backup_hint(&args.out);
         store.close().await;
         res?;
-        output::note(&format!("backup of {} written to {}", store.name(), args.out.display()));
+        output::note(&format!(
+            "backup of {} written to {}",
+            store.name(),
+            args.out.display()
+        ));
         if let Some(hint) = hint {
             output::note(&format!("(made with pg_dump; {hint})"));
         }
@@ -72,7 +80,11 @@ pub fn run_restore(args: &RestoreArgs) -> anyhow::Result<Status> {
         .await;
         store.close().await;
         res?;
-        output::note(&format!("{} restored from {}", store.name(), args.backup.display()));
+        output::note(&format!(
+            "{} restored from {}",
+            store.name(),
+            args.backup.display()
+        ));
         anyhow::Ok(())
     })?;
     Ok(Status::Success)

@@ -28,7 +28,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<Status> {
         output::note(&format!("warning: {}: {warning}", args.file.display()));
     }
     match &args.output {
-        Some(path) => std::fs::write(path, &written.bytes).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(path, &written.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
         None => output::print_stdout(&String::from_utf8_lossy(&written.bytes))?,
     }
     Ok(Status::Success)

@@ -29,5 +29,7 @@ pub async fn open(args: &DbArgs) -> anyhow::Result<Store> {
 
 /// The runtime the storage commands run their async work on.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }

@@ -13,7 +13,9 @@ use crate::output::{self, ListFormat, Status};
 
 /// Arguments of `medsbom diff`.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  medsbom diff old.cdx.json new.cdx.json\n  medsbom diff --product 'Infusion Pump' --from 2.1 --to 2.2")]
+#[command(
+    after_help = "Examples:\n  medsbom diff old.cdx.json new.cdx.json\n  medsbom diff --product 'Infusion Pump' --from 2.1 --to 2.2"
+)]
 pub struct DiffArgs {
     /// Two SBOM files, old then new (instead of --product/--from/--to).
     #[arg(num_args = 0..=2, value_name = "FILE")]
@@ -69,15 +71,29 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Status> {
         }
         _ => anyhow::bail!("give either two SBOM files, or --product with --from and --to"),
     };
-    const HEADER: [&str; 8] =
-        ["CHANGE", "COMPONENT", "OLD VERSION", "NEW VERSION", "IDENTITY", "OLD SUPPORT", "NEW SUPPORT", "SUPPLIER"];
+    const HEADER: [&str; 8] = [
+        "CHANGE",
+        "COMPONENT",
+        "OLD VERSION",
+        "NEW VERSION",
+        "IDENTITY",
+        "OLD SUPPORT",
+        "NEW SUPPORT",
+        "SUPPLIER",
+    ];
     let rows: Vec<Vec<String>> = entries.iter().map(row).collect();
     match args.format {
-        ListFormat::Json => output::print_json(&Value::Array(entries.iter().map(entry_json).collect()))?,
+        ListFormat::Json => {
+            output::print_json(&Value::Array(entries.iter().map(entry_json).collect()))?
+        }
         ListFormat::Table => output::print_stdout(&output::table(&HEADER, &rows))?,
         ListFormat::Csv => output::print_stdout(&output::csv(&HEADER, &rows)?)?,
     }
-    Ok(if entries.is_empty() { Status::Success } else { Status::Finding })
+    Ok(if entries.is_empty() {
+        Status::Success
+    } else {
+        Status::Finding
+    })
 }
 
 fn support_text(summary: Option<&ComponentSummary>) -> String {
@@ -85,16 +101,20 @@ fn support_text(summary: Option<&ComponentSummary>) -> String {
         return String::new();
     };
     match (&summary.support_level, &summary.end_of_support) {
-        (Some(level), Some(eos)) => format!("{level}, until {eos}"),
+        (Some(level), Some(eos)) => format!("{level}; end of support: {eos}"),
         (Some(level), None) => level.clone(),
-        (None, Some(eos)) => format!("until {eos}"),
+        (None, Some(eos)) => format!("end of support: {eos}"),
         (None, None) => String::new(),
     }
 }
 
 fn row(entry: &DiffEntry) -> Vec<String> {
     let either = entry.new.as_ref().or(entry.old.as_ref());
-    let version = |s: &Option<ComponentSummary>| s.as_ref().and_then(|s| s.version.clone()).unwrap_or_default();
+    let version = |s: &Option<ComponentSummary>| {
+        s.as_ref()
+            .and_then(|s| s.version.clone())
+            .unwrap_or_default()
+    };
     vec![
         entry.change.as_str().to_owned(),
         either.map(|s| s.name.clone()).unwrap_or_default(),

@@ -15,7 +15,9 @@ use crate::cmd::db::{self, DbArgs};
 use crate::output::{self, ListFormat, Status};
 
 /// File extensions taken from a directory (a file named on the command line is always read).
-const SBOM_EXTENSIONS: &[&str] = &["json", "xml", "spdx", "swidtag", "yaml", "yml", "gz", "tv", "rdf", "jsonld", "cdx"];
+const SBOM_EXTENSIONS: &[&str] = &[
+    "json", "xml", "spdx", "swidtag", "yaml", "yml", "gz", "tv", "rdf", "jsonld", "cdx",
+];
 
 /// Arguments of `medsbom ingest`.
 #[derive(clap::Args)]
@@ -61,13 +63,26 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
     })?;
     print_results(&results, args.format)?;
     let n_rejected = results.iter().filter(|r| r.outcome.is_err()).count();
-    let n_already = results.iter().filter(|r| matches!(r.outcome, Ok(IngestOutcome::AlreadyStored(_)))).count();
+    let n_already = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Ok(IngestOutcome::AlreadyStored(_))))
+        .count();
     let n_stored = results.len() - n_rejected - n_already;
-    output::note(&format!("{n_stored} stored, {n_already} already stored, {n_rejected} rejected"));
-    Ok(if n_rejected == 0 { Status::Success } else { Status::Finding })
+    output::note(&format!(
+        "{n_stored} stored, {n_already} already stored, {n_rejected} rejected"
+    ));
+    Ok(if n_rejected == 0 {
+        Status::Success
+    } else {
+        Status::Finding
+    })
 }
 
-async fn ingest_files(store: &Store, args: &IngestArgs, files: &[PathBuf]) -> anyhow::Result<Vec<FileResult>> {
+async fn ingest_files(
+    store: &Store,
+    args: &IngestArgs,
+    files: &[PathBuf],
+) -> anyhow::Result<Vec<FileResult>> {
     let bar = progress_bar(files.len());
     let mut results = Vec::with_capacity(files.len());
     for file in files {
@@ -86,7 +101,10 @@ async fn ingest_files(store: &Store, args: &IngestArgs, files: &[PathBuf]) -> an
                 Err(message)
             }
         };
-        results.push(FileResult { file: file.display().to_string(), outcome });
+        results.push(FileResult {
+            file: file.display().to_string(),
+            outcome,
+        });
         if let Some(bar) = &bar {
             bar.inc(1);
         }
@@ -97,7 +115,11 @@ async fn ingest_files(store: &Store, args: &IngestArgs, files: &[PathBuf]) -> an
     Ok(results)
 }
 
-async fn ingest_file(store: &Store, args: &IngestArgs, file: &Path) -> anyhow::Result<IngestOutcome> {
+async fn ingest_file(
+    store: &Store,
+    args: &IngestArgs,
+    file: &Path,
+) -> anyhow::Result<IngestOutcome> {
     let loaded = crate::cmd::input::read_sbom(file)?;
     let diagnostics: Vec<Value> = loaded
         .parsed
@@ -106,8 +128,14 @@ async fn ingest_file(store: &Store, args: &IngestArgs, file: &Path) -> anyhow::R
         .map(|d| json!({"severity": d.severity.as_str(), "location": d.location.to_string(), "message": d.message}))
         .collect();
     let check_results = json!({ "reader_diagnostics": diagnostics }).to_string();
-    let spec_version = loaded.detected.spec_version.clone().unwrap_or_else(|| loaded.parsed.sbom.spec_version.clone());
-    let source_name = file.file_name().map(|name| name.to_string_lossy().into_owned());
+    let spec_version = loaded
+        .detected
+        .spec_version
+        .clone()
+        .unwrap_or_else(|| loaded.parsed.sbom.spec_version.clone());
+    let source_name = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
     let request = IngestRequest {
         raw: &loaded.raw,
         format: loaded.detected.format.as_str(),
@@ -137,7 +165,11 @@ fn is_store_failure(err: &anyhow::Error) -> bool {
 /// `file: message`, unless the message already names the file.
 fn prefix_path(file: &Path, message: &str) -> String {
     let shown = file.display().to_string();
-    if message.contains(&shown) { message.to_owned() } else { format!("{shown}: {message}") }
+    if message.contains(&shown) {
+        message.to_owned()
+    } else {
+        format!("{shown}: {message}")
+    }
 }
 
 /// A progress bar on stderr when it is a terminal and there is more than one file.
@@ -146,7 +178,9 @@ fn progress_bar(n_files: usize) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(u64::try_from(n_files).unwrap_or(u64::MAX));
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -166,8 +200,11 @@ fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, res: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|err| anyhow::anyhow!("cannot read directory {}: {err}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| anyhow::anyhow!("cannot read directory {}: {err}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
@@ -182,7 +219,11 @@ fn walk(dir: &Path, res: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 fn has_sbom_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| SBOM_EXTENSIONS.iter().any(|known| ext.eq_ignore_ascii_case(known)))
+        .is_some_and(|ext| {
+            SBOM_EXTENSIONS
+                .iter()
+                .any(|known| ext.eq_ignore_ascii_case(known))
+        })
 }
 
 fn print_results(results: &[FileResult], format: ListFormat) -> anyhow::Result<()> {
@@ -196,7 +237,16 @@ fn print_results(results: &[FileResult], format: ListFormat) -> anyhow::Result<(
     }
 }
 
-const HEADER: [&str; 8] = ["STATUS", "FILE", "MANUFACTURER", "PRODUCT", "VERSION", "REVISION", "COMPONENTS", "SBOM ID"];
+const HEADER: [&str; 8] = [
+    "STATUS",
+    "FILE",
+    "MANUFACTURER",
+    "PRODUCT",
+    "VERSION",
+    "REVISION",
+    "COMPONENTS",
+    "SBOM ID",
+];
 
 fn rows(results: &[FileResult]) -> Vec<Vec<String>> {
     results

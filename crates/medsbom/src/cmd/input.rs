@@ -20,7 +20,8 @@ pub struct Loaded {
 /// Reads the bytes of `path` (decompressed when gzip), refusing files over the limits.
 pub fn read_bytes(path: &Path) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
     let limits = Limits::default();
-    let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if metadata.len() > limits.max_input_bytes {
         anyhow::bail!(
             "{}: file is {} bytes, over the limit of {} bytes",
@@ -30,14 +31,19 @@ pub fn read_bytes(path: &Path) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
         );
     }
     let raw = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let decoded = medsbom_formats::decode(raw.clone(), &limits).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    let decoded = medsbom_formats::decode(raw.clone(), &limits)
+        .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
     Ok((raw, decoded))
 }
 
 /// Reads and parses an SBOM file; a parse error names the file and the location.
 pub fn read_sbom(path: &Path) -> anyhow::Result<Loaded> {
     let (raw, decoded) = read_bytes(path)?;
-    let (detected, parsed) =
-        medsbom_formats::read(&decoded).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
-    Ok(Loaded { raw, detected, parsed })
+    let (detected, parsed) = medsbom_formats::read(&decoded)
+        .map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
+    Ok(Loaded {
+        raw,
+        detected,
+        parsed,
+    })
 }

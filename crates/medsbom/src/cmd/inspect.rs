@@ -60,7 +60,12 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<Status> {
             });
             output::print_json(&value)?;
         }
-        InspectFormat::Table => output::print_stdout(&summary_table(&args.file.display().to_string(), loaded.detected.format.as_str(), sbom, &loaded.parsed.diagnostics))?,
+        InspectFormat::Table => output::print_stdout(&summary_table(
+            &args.file.display().to_string(),
+            loaded.detected.format.as_str(),
+            sbom,
+            &loaded.parsed.diagnostics,
+        ))?,
     }
     Ok(Status::Success)
 }
@@ -98,10 +103,18 @@ pub fn component_json(component: &Component) -> Value {
     })
 }
 
-fn summary_table(file: &str, format: &str, sbom: &Sbom, diagnostics: &[medsbom_model::Diagnostic]) -> String {
+fn summary_table(
+    file: &str,
+    format: &str,
+    sbom: &Sbom,
+    diagnostics: &[medsbom_model::Diagnostic],
+) -> String {
     let mut res = String::new();
     res.push_str(&format!("file:            {file}\n"));
-    res.push_str(&format!("format:          {format} {}\n", sbom.spec_version));
+    res.push_str(&format!(
+        "format:          {format} {}\n",
+        sbom.spec_version
+    ));
     if let Some(serial) = &sbom.serial_number {
         res.push_str(&format!("serial/namespace:{serial}\n"));
     }
@@ -113,7 +126,11 @@ fn summary_table(file: &str, format: &str, sbom: &Sbom, diagnostics: &[medsbom_m
         res.push_str(&format!("authors:         {}\n", authors.join(", ")));
     }
     for root in sbom.root_components() {
-        res.push_str(&format!("describes:       {} {}\n", root.name, root.version.as_deref().unwrap_or("")));
+        res.push_str(&format!(
+            "describes:       {} {}\n",
+            root.name,
+            root.version.as_deref().unwrap_or("")
+        ));
     }
     res.push_str(&format!(
         "counts:          {} components, {} relationships, {} vulnerabilities\n",
@@ -135,13 +152,36 @@ fn summary_table(file: &str, format: &str, sbom: &Sbom, diagnostics: &[medsbom_m
             vec![
                 c.name.clone(),
                 c.version.clone().unwrap_or_default(),
-                c.supplier.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
-                c.purl.clone().or_else(|| c.cpe().map(str::to_owned)).unwrap_or_default(),
-                c.support.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-                c.support.end_of_support.as_ref().map(|m| m.text.clone()).unwrap_or_default(),
+                c.supplier
+                    .as_ref()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                c.purl
+                    .clone()
+                    .or_else(|| c.cpe().map(str::to_owned))
+                    .unwrap_or_default(),
+                c.support
+                    .level
+                    .map(|l| l.as_str().to_owned())
+                    .unwrap_or_default(),
+                c.support
+                    .end_of_support
+                    .as_ref()
+                    .map(|m| m.text.clone())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
-    res.push_str(&output::table(&["NAME", "VERSION", "SUPPLIER", "PURL / CPE", "SUPPORT", "END OF SUPPORT"], &rows));
+    res.push_str(&output::table(
+        &[
+            "NAME",
+            "VERSION",
+            "SUPPLIER",
+            "PURL / CPE",
+            "SUPPORT",
+            "END OF SUPPORT",
+        ],
+        &rows,
+    ));
     res
 }

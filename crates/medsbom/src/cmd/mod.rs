@@ -1,7 +1,26 @@
 //! One module per subcommand: its clap `Args` struct and a `run` function returning a
 //! [`crate::output::Status`].
 
+pub mod backup;
+pub mod check;
 pub mod convert;
+pub mod db;
+pub mod demo;
+pub mod diff;
+pub mod ingest;
 pub mod input;
 pub mod inspect;
+pub mod products;
+pub mod sboms;
+pub mod search;
 pub mod validate;
+
+/// Today's date (UTC) from the system clock; commands take `--as-of` to override it.
+#[must_use]
+pub fn today() -> medsbom_model::IsoDate {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    medsbom_model::IsoDate::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
+}

@@ -26,7 +26,14 @@ pub fn run(args: &ProductsArgs) -> anyhow::Result<Status> {
     const HEADER: [&str; 4] = ["MANUFACTURER", "PRODUCT", "VERSIONS", "SBOMS"];
     let rows: Vec<Vec<String>> = products
         .iter()
-        .map(|p| vec![p.manufacturer.clone(), p.product.clone(), p.versions.join(", "), p.n_sboms.to_string()])
+        .map(|p| {
+            vec![
+                p.manufacturer.clone(),
+                p.product.clone(),
+                p.versions.join(", "),
+                p.n_sboms.to_string(),
+            ]
+        })
         .collect();
     match args.format {
         ListFormat::Json => {

@@ -26,8 +26,19 @@ pub fn run(args: &SbomsArgs) -> anyhow::Result<Status> {
         store.close().await;
         anyhow::Ok(sboms?)
     })?;
-    const HEADER: [&str; 11] =
-        ["ID", "MANUFACTURER", "PRODUCT", "VERSION", "REVISION", "LATEST", "FORMAT", "COMPONENTS", "INGESTED", "BY", "SOURCE"];
+    const HEADER: [&str; 11] = [
+        "ID",
+        "MANUFACTURER",
+        "PRODUCT",
+        "VERSION",
+        "REVISION",
+        "LATEST",
+        "FORMAT",
+        "COMPONENTS",
+        "INGESTED",
+        "BY",
+        "SOURCE",
+    ];
     let rows: Vec<Vec<String>> = sboms
         .iter()
         .map(|s| {

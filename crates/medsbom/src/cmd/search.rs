@@ -68,8 +68,18 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<Status> {
         store.close().await;
         anyhow::Ok(hits?)
     })?;
-    const HEADER: [&str; 10] =
-        ["MANUFACTURER", "PRODUCT", "VERSION", "REVISION", "COMPONENT", "COMPONENT VERSION", "PURL / CPE", "SUPPLIER", "SUPPORT", "END OF SUPPORT"];
+    const HEADER: [&str; 10] = [
+        "MANUFACTURER",
+        "PRODUCT",
+        "VERSION",
+        "REVISION",
+        "COMPONENT",
+        "COMPONENT VERSION",
+        "PURL / CPE",
+        "SUPPLIER",
+        "SUPPORT",
+        "END OF SUPPORT",
+    ];
     let rows: Vec<Vec<String>> = hits.iter().map(row).collect();
     match args.format {
         ListFormat::Json => output::print_json(&Value::Array(hits.iter().map(hit_json).collect()))?,
@@ -90,7 +100,10 @@ fn row(hit: &SearchHit) -> Vec<String> {
         hit.revision.to_string(),
         hit.name.clone(),
         hit.version.clone().unwrap_or_default(),
-        hit.purl.clone().or_else(|| hit.cpe.clone()).unwrap_or_default(),
+        hit.purl
+            .clone()
+            .or_else(|| hit.cpe.clone())
+            .unwrap_or_default(),
         hit.supplier.clone().unwrap_or_default(),
         hit.support_level.clone().unwrap_or_default(),
         hit.end_of_support.clone().unwrap_or_default(),

@@ -36,7 +36,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<Status> {
         let report = medsbom_formats::validate(&decoded);
         any_invalid |= !report.valid;
         let format = report.detected.as_ref().map(|d| d.format.as_str());
-        let spec_version = report.detected.as_ref().and_then(|d| d.spec_version.clone());
+        let spec_version = report
+            .detected
+            .as_ref()
+            .and_then(|d| d.spec_version.clone());
         let errors: Vec<_> = report
             .errors
             .iter()
@@ -50,7 +53,13 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<Status> {
             spec_version.as_deref().unwrap_or("?"),
         ));
         for error in &report.errors {
-            text.push_str(&format!("  {}:{}: {} [{}]\n", file.display(), error.location, error.message, error.rule));
+            text.push_str(&format!(
+                "  {}:{}: {} [{}]\n",
+                file.display(),
+                error.location,
+                error.message,
+                error.rule
+            ));
         }
         if args.format == ValidateFormat::Table && !report.rules_checked.is_empty() {
             text.push_str(&format!("  checked: {}\n", report.rules_checked));
@@ -68,5 +77,9 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<Status> {
         ValidateFormat::Json => output::print_json(&serde_json::Value::Array(results))?,
         ValidateFormat::Table => output::print_stdout(&text)?,
     }
-    Ok(if any_invalid { Status::Finding } else { Status::Success })
+    Ok(if any_invalid {
+        Status::Finding
+    } else {
+        Status::Success
+    })
 }

@@ -1,0 +1,232 @@
+//! `medsbom demo`: the main job end to end on the embedded SQLite default, with the
+//! project's own example device SBOMs: write them, check them, ingest them, and answer a
+//! hospital's questions about them.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use medsbom_check::Profile;
+use medsbom_store::{DiffTarget, IngestOutcome, IngestRequest, SearchQuery, Store};
+
+use crate::demo_data::example_devices;
+use crate::output::{self, Status};
+
+/// Arguments of `medsbom demo`.
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Directory for the example files and the demo database (recreated).
+    #[arg(long, default_value = "medsbom-demo")]
+    pub dir: PathBuf,
+    /// Judge end-of-support dates as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// Runs the demo.
+pub fn run(args: &DemoArgs) -> anyhow::Result<Status> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_async(args))
+}
+
+async fn run_async(args: &DemoArgs) -> anyhow::Result<Status> {
+    let as_of = match &args.as_of {
+        Some(text) => medsbom_model::IsoDate::parse(text)
+            .with_context(|| format!("--as-of {text}: not a date (YYYY-MM-DD)"))?,
+        None => crate::cmd::today(),
+    };
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let db_path = args.dir.join("medsbom.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| {
+                format!("cannot remove the old demo database {}", path.display())
+            })?;
+        }
+    }
+
+    let mut report = String::new();
+    report.push_str(&format!(
+        "== 1. The manufacturers' SBOMs, written by medsbom into {}/\n",
+        args.dir.display()
+    ));
+    let mut files = Vec::new();
+    for device in example_devices() {
+        let written = medsbom_formats::write(&device.sbom, device.format);
+        let path = args.dir.join(device.file_name);
+        std::fs::write(&path, &written.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        report.push_str(&format!(
+            "   {}  ({} components, {})\n",
+            path.display(),
+            device.sbom.components.len(),
+            device.format.as_str()
+        ));
+        files.push(path);
+    }
+
+    report.push_str(&format!(
+        "\n== 2. Procurement check (fda-premarket, as of {as_of}) and ingest into {}\n",
+        db_path.display()
+    ));
+    let store = Store::open(&db_path.display().to_string())
+        .await
+        .context("cannot open the demo database")?;
+    for path in &files {
+        let loaded = crate::cmd::input::read_sbom(path)?;
+        let check = medsbom_check::check(&loaded.parsed.sbom, Profile::FdaPremarket, Some(as_of));
+        let failed: Vec<&str> = check.failed_elements().map(|e| e.id).collect();
+        let verdict = if check.conformant {
+            "conformant".to_owned()
+        } else {
+            format!("gaps: {}", failed.join(", "))
+        };
+        let spec_version = loaded
+            .detected
+            .spec_version
+            .clone()
+            .unwrap_or_else(|| loaded.parsed.sbom.spec_version.clone());
+        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let request = IngestRequest {
+            raw: &loaded.raw,
+            format: loaded.detected.format.as_str(),
+            spec_version: &spec_version,
+            sbom: &loaded.parsed.sbom,
+            manufacturer: None,
+            product: None,
+            product_version: None,
+            ingested_by: "demo",
+            source_name: source_name.as_deref(),
+            check_results: None,
+            progress: None,
+        };
+        let outcome = store
+            .ingest(&request)
+            .await
+            .with_context(|| format!("cannot ingest {}", path.display()))?;
+        let stored = outcome.stored();
+        let what = match outcome {
+            IngestOutcome::Stored(_) => "stored",
+            IngestOutcome::AlreadyStored(_) => "already stored",
+        };
+        report.push_str(&format!(
+            "   {} {} {} rev {}: {what}; {} findings; {verdict}\n",
+            stored.manufacturer,
+            stored.product,
+            stored.product_version,
+            stored.revision,
+            check.findings.len(),
+        ));
+    }
+
+    report.push_str(
+        "\n== 3. Which devices carry OpenSSL?  (medsbom search --purl pkg:generic/openssl)\n",
+    );
+    let hits = store
+        .search(&SearchQuery {
+            purl: Some("pkg:generic/openssl".to_owned()),
+            ..SearchQuery::default()
+        })
+        .await?;
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            vec![
+                h.manufacturer.clone(),
+                h.product.clone(),
+                h.product_version.clone(),
+                h.name.clone(),
+                h.version.clone().unwrap_or_default(),
+                h.support_level.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    report.push_str(&indent(&output::table(
+        &[
+            "MANUFACTURER",
+            "PRODUCT",
+            "VERSION",
+            "COMPONENT",
+            "COMPONENT VERSION",
+            "SUPPORT",
+        ],
+        &rows,
+    )));
+
+    report.push_str(&format!("\n== 4. Components already past their end of support on {as_of}  (medsbom search --eos-before {as_of})\n"));
+    let hits = store
+        .search(&SearchQuery {
+            eos_before: Some(as_of.to_string()),
+            ..SearchQuery::default()
+        })
+        .await?;
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            vec![
+                h.product.clone(),
+                h.product_version.clone(),
+                h.name.clone(),
+                h.version.clone().unwrap_or_default(),
+                h.end_of_support.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    report.push_str(&indent(&output::table(
+        &[
+            "PRODUCT",
+            "VERSION",
+            "COMPONENT",
+            "COMPONENT VERSION",
+            "END OF SUPPORT",
+        ],
+        &rows,
+    )));
+
+    report.push_str("\n== 5. What changed from InfuStar 300 4.1.0 to 4.2.0?  (medsbom diff)\n");
+    let target = |version: &str| DiffTarget {
+        product: "InfuStar 300".to_owned(),
+        product_version: version.to_owned(),
+        revision: None,
+        manufacturer: None,
+    };
+    let entries = store
+        .diff_versions(&target("4.1.0"), &target("4.2.0"))
+        .await?;
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let version = |side: &Option<medsbom_store::ComponentSummary>| {
+                side.as_ref()
+                    .and_then(|c| c.version.clone())
+                    .unwrap_or_default()
+            };
+            vec![
+                e.change.as_str().to_owned(),
+                e.identity.clone(),
+                version(&e.old),
+                version(&e.new),
+            ]
+        })
+        .collect();
+    report.push_str(&indent(&output::table(
+        &["CHANGE", "COMPONENT", "OLD", "NEW"],
+        &rows,
+    )));
+
+    report.push_str(&format!(
+        "\nThe database stays in {}: try `medsbom --help`, or e.g.\n   medsbom search --db {} --name zlib\n",
+        args.dir.display(),
+        db_path.display()
+    ));
+    store.close().await;
+    output::print_stdout(&report)?;
+    Ok(Status::Success)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("   {line}\n")).collect()
+}
