@@ -10,13 +10,19 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use medsbom_model::{Component, Hash, License, Milestone, Party, Relationship, RelationshipKind, Sbom, SbomFormat};
+use medsbom_model::{
+    Component, Hash, License, Milestone, Party, Relationship, RelationshipKind, Sbom, SbomFormat,
+};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("readers") => {
-            let n_components = args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(50_000);
+            let n_components = args
+                .get(1)
+                .map(|n| n.parse())
+                .transpose()?
+                .unwrap_or(50_000);
             readers(n_components)
         }
         Some("child") => child(&args[1..]),
@@ -26,7 +32,14 @@ fn main() -> anyhow::Result<()> {
 
 /// A synthetic SBOM with `n` components, dependencies and FDA support fields.
 fn synthetic_sbom(n: usize, format: SbomFormat) -> Sbom {
-    let mut sbom = Sbom::new(format, if format == SbomFormat::Spdx { "SPDX-2.3" } else { "1.6" });
+    let mut sbom = Sbom::new(
+        format,
+        if format == SbomFormat::Spdx {
+            "SPDX-2.3"
+        } else {
+            "1.6"
+        },
+    );
     sbom.serial_number = Some("urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79".to_owned());
     sbom.version = Some(1);
     sbom.name = Some("bench-device".to_owned());
@@ -50,13 +63,25 @@ fn synthetic_sbom(n: usize, format: SbomFormat) -> Sbom {
             "deb" => format!("pkg:deb/debian/{name}@{version}?distro=debian-12"),
             _ => format!("pkg:{eco}/{name}@{version}"),
         });
-        component.cpes.push(format!("cpe:2.3:a:example:{name}:{version}:*:*:*:*:*:*:*"));
+        component
+            .cpes
+            .push(format!("cpe:2.3:a:example:{name}:{version}:*:*:*:*:*:*:*"));
         component.supplier = Some(Party::organization("Example Supplier"));
-        component.licenses.push(License::Expression("Apache-2.0".to_owned()));
-        component.hashes.push(Hash { algorithm: "SHA-256".to_owned(), value: format!("{idx:064x}") });
+        component
+            .licenses
+            .push(License::Expression("Apache-2.0".to_owned()));
+        component.hashes.push(Hash {
+            algorithm: "SHA-256".to_owned(),
+            value: format!("{idx:064x}"),
+        });
         component.support.set_level_text("actively-maintained");
         component.support.end_of_support = Some(Milestone::new("endOfSupport", "2030-12-31"));
-        sbom.relationships.push(Relationship { from: "root".to_owned(), to: format!("c{idx}"), kind: RelationshipKind::DependsOn, original: None });
+        sbom.relationships.push(Relationship {
+            from: "root".to_owned(),
+            to: format!("c{idx}"),
+            kind: RelationshipKind::DependsOn,
+            original: None,
+        });
         sbom.components.push(component);
     }
     sbom
@@ -75,7 +100,9 @@ fn readers(n_components: usize) -> anyhow::Result<()> {
     ];
     println!("machine: {}", machine());
     println!("components: {n_components}");
-    println!("| reader | file MB | baseline MB/s | medsbom MB/s | ratio to baseline | peak RSS MB | RSS / file size |");
+    println!(
+        "| reader | file MB | baseline MB/s | medsbom MB/s | ratio to baseline | peak RSS MB | RSS / file size |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for (kind, bytes) in &files {
         let path = dir.join(format!("bench.{kind}"));
@@ -102,20 +129,31 @@ struct Measured {
 
 fn run_child(mode: &str, kind: &str, path: &Path) -> anyhow::Result<Measured> {
     let exe = std::env::current_exe()?;
-    let output = Command::new(exe).args(["child", mode, kind]).arg(path).output()?;
+    let output = Command::new(exe)
+        .args(["child", mode, kind])
+        .arg(path)
+        .output()?;
     if !output.status.success() {
-        bail!("child {mode} {kind} failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "child {mode} {kind} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let text = String::from_utf8(output.stdout)?;
     let mut fields = text.split_whitespace();
     let seconds: f64 = fields.next().context("no time")?.parse()?;
     let peak_rss_kb: u64 = fields.next().context("no rss")?.parse()?;
-    Ok(Measured { seconds, peak_rss_kb })
+    Ok(Measured {
+        seconds,
+        peak_rss_kb,
+    })
 }
 
 /// In the child: read the file, time the best of three parses, print seconds and VmHWM.
 fn child(args: &[String]) -> anyhow::Result<()> {
-    let [mode, kind, path] = args else { bail!("child MODE KIND PATH") };
+    let [mode, kind, path] = args else {
+        bail!("child MODE KIND PATH")
+    };
     let bytes = std::fs::read(PathBuf::from(path))?;
     let mut best = f64::MAX;
     for _ in 0..3 {
@@ -126,8 +164,13 @@ fn child(args: &[String]) -> anyhow::Result<()> {
                 usize::from(value.is_object())
             }
             ("baseline", "cyclonedx-xml") => xml_scan(&bytes)?,
-            ("baseline", _) => bytes.split(|b| *b == b'\n').filter(|line| line.contains(&b':')).count(),
-            ("read", "cyclonedx-json") => medsbom_cyclonedx::read_json(&bytes)?.sbom.components.len(),
+            ("baseline", _) => bytes
+                .split(|b| *b == b'\n')
+                .filter(|line| line.contains(&b':'))
+                .count(),
+            ("read", "cyclonedx-json") => {
+                medsbom_cyclonedx::read_json(&bytes)?.sbom.components.len()
+            }
             ("read", "cyclonedx-xml") => medsbom_cyclonedx::read_xml(&bytes)?.sbom.components.len(),
             ("read", "spdx-json") => medsbom_spdx::read_json(&bytes)?.sbom.components.len(),
             ("read", "spdx-tv") => medsbom_spdx::read_tag_value(&bytes)?.sbom.components.len(),
@@ -169,8 +212,13 @@ fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()
-        .find_map(|line| line.strip_prefix("model name").map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned()))
+        .find_map(|line| {
+            line.strip_prefix("model name")
+                .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
         .unwrap_or_else(|| "unknown cpu".to_owned());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     format!("{cpu}, {cores} cores")
 }

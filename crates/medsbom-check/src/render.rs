@@ -176,6 +176,7 @@ fn document_section(
         .and_then(|c| c.supplier.as_ref().or(c.manufacturer.as_ref()))
         .or(sbom.supplier.as_ref())
         .or(sbom.manufacturer.as_ref())
+        .filter(|party| party.is_asserted())
     {
         row("Supplier", &supplier.name);
     }

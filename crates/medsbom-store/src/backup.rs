@@ -17,19 +17,6 @@ use sqlx::{AssertSqlSafe, Connection as _};
 use crate::db::{Param, Pool};
 use crate::{Store, StoreError};
 
-/// The tables copied by a SQLite restore, parents first.
-const TABLES: [&str; 9] = [
-    "organizations",
-    "products",
-    "product_versions",
-    "packages",
-    "sboms",
-    "sbom_contents",
-    "sbom_components",
-    "sbom_relationships",
-    "support_milestones",
-];
-
 impl Store {
     /// Writes a consistent copy of the database to `out` while it stays in use: a SQLite
     /// file (`VACUUM INTO`), or for PostgreSQL a `pg_dump` custom-format archive. Refuses to
@@ -102,7 +89,10 @@ impl Store {
         check_sqlite_header(from)?;
         // Work on a copy next to the database, migrated to the current schema, so that the
         // backup itself is never modified and old backups restore into new versions.
-        let db_path = self.sqlite_path.clone().unwrap_or_else(|| PathBuf::from("medsbom.db"));
+        let db_path = self
+            .sqlite_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("medsbom.db"));
         let mut copy_name = db_path.file_name().unwrap_or_default().to_os_string();
         copy_name.push(format!(".restore-{}.tmp", std::process::id()));
         let copy = db_path.with_file_name(copy_name);
@@ -136,7 +126,10 @@ impl Store {
         // Brings the copy to the current schema.
         Store::open(copy_text).await?.close().await;
         let context = "restoring the backup";
-        let mut conn = pool.acquire().await.map_err(|err| self.db_err(context, err))?;
+        let mut conn = pool
+            .acquire()
+            .await
+            .map_err(|err| self.db_err(context, err))?;
         sqlx::query("ATTACH DATABASE $1 AS restore_source")
             .bind(copy_text)
             .execute(&mut *conn)
@@ -144,18 +137,43 @@ impl Store {
             .map_err(|err| self.db_err(context, err))?;
         let res = async {
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            // Every table of the schema (the other crates' migrations add theirs), in creation
+            // order, which puts parents first; both files have the same migrations applied,
+            // hence the same columns in the same order.
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_sqlx_migrations' \
+                 ORDER BY rowid",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let has_sequence: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM restore_source.sqlite_master WHERE name = 'sqlite_sequence'",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query("PRAGMA defer_foreign_keys = ON")
                 .execute(&mut *tx)
                 .await?;
-            for table in TABLES.iter().rev() {
-                sqlx::query(AssertSqlSafe(format!("DELETE FROM main.{table}")))
+            for table in tables.iter().rev() {
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM main.\"{table}\"")))
                     .execute(&mut *tx)
                     .await?;
             }
-            for table in TABLES {
+            for table in &tables {
                 sqlx::query(AssertSqlSafe(format!(
-                    "INSERT INTO main.{table} SELECT * FROM restore_source.{table}"
+                    "INSERT INTO main.\"{table}\" SELECT * FROM restore_source.\"{table}\""
                 )))
+                .execute(&mut *tx)
+                .await?;
+            }
+            if has_sequence == 1 {
+                sqlx::query("DELETE FROM main.sqlite_sequence")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO main.sqlite_sequence SELECT * FROM restore_source.sqlite_sequence",
+                )
                 .execute(&mut *tx)
                 .await?;
             }
@@ -283,7 +301,7 @@ fn check_sqlite_header(path: &Path) -> Result<(), StoreError> {
 
 fn not_sqlite(path: &Path) -> StoreError {
     StoreError::Refused(format!(
-            "{} is not a SQLite database (a PostgreSQL backup must be restored into a \
+        "{} is not a SQLite database (a PostgreSQL backup must be restored into a \
              PostgreSQL store)",
         path.display()
     ))

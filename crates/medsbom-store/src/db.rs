@@ -166,16 +166,17 @@ impl Pool {
     }
 
     /// Runs a statement outside any explicit transaction; returns the rows affected.
-    pub(crate) async fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64, sqlx::Error> {
+    pub(crate) async fn execute(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, sqlx::Error> {
         match self {
             Pool::Sqlite(pool) => Ok(sqlite_query(sql, params)
                 .execute(pool)
                 .await?
                 .rows_affected()),
-            Pool::Postgres(pool) => Ok(pg_query(sql, params)
-                .execute(pool)
-                .await?
-                .rows_affected()),
+            Pool::Postgres(pool) => Ok(pg_query(sql, params).execute(pool).await?.rows_affected()),
         }
     }
 
@@ -189,6 +190,11 @@ impl Pool {
 }
 
 impl Tx {
+    /// Whether this is the PostgreSQL backend.
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+
     /// Runs a query inside the transaction and returns all rows.
     pub(crate) async fn fetch_all(
         &mut self,
@@ -252,35 +258,151 @@ impl Tx {
     }
 }
 
-/// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `n_rows` rows, followed by `suffix`.
-pub(crate) fn insert_sql(table: &str, columns: &[&str], n_rows: usize, suffix: &str) -> String {
-    let mut res = String::with_capacity(64 + n_rows * columns.len() * 6);
-    res.push_str("INSERT INTO ");
-    res.push_str(table);
-    res.push_str(" (");
-    res.push_str(&columns.join(", "));
-    res.push_str(") VALUES ");
-    let mut n = 0;
-    for row in 0..n_rows {
-        if 0 < row {
-            res.push_str(", ");
+/// The SQL type of a column filled from a JSON batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Column {
+    Int,
+    Text,
+}
+
+/// Rows for a batch `INSERT … SELECT … FROM json_each($1)`: a JSON array of arrays, built
+/// directly as text. One text parameter per batch costs far less in the drivers than one
+/// parameter per value, which is most of the ingest time.
+pub(crate) struct JsonRows {
+    text: String,
+    n_rows: usize,
+    in_row: bool,
+    first_value: bool,
+}
+
+impl JsonRows {
+    pub(crate) fn with_capacity(n_bytes: usize) -> JsonRows {
+        let mut text = String::with_capacity(n_bytes);
+        text.push('[');
+        JsonRows {
+            text,
+            n_rows: 0,
+            in_row: false,
+            first_value: true,
         }
-        res.push('(');
-        for column in 0..columns.len() {
-            if 0 < column {
-                res.push_str(", ");
-            }
-            n += 1;
-            res.push('$');
-            res.push_str(&n.to_string());
+    }
+
+    /// Starts the next row (closing the previous one).
+    pub(crate) fn row(&mut self) {
+        if self.in_row {
+            self.text.push(']');
         }
-        res.push(')');
+        if 0 < self.n_rows {
+            self.text.push(',');
+        }
+        self.text.push('[');
+        self.n_rows += 1;
+        self.in_row = true;
+        self.first_value = true;
     }
-    if !suffix.is_empty() {
-        res.push(' ');
-        res.push_str(suffix);
+
+    fn separator(&mut self) {
+        if !self.first_value {
+            self.text.push(',');
+        }
+        self.first_value = false;
     }
-    res
+
+    /// Appends an integer or null.
+    pub(crate) fn int(&mut self, value: Option<i64>) {
+        self.separator();
+        match value {
+            Some(value) => self.text.push_str(&value.to_string()),
+            None => self.text.push_str("null"),
+        }
+    }
+
+    /// Appends a string or null.
+    pub(crate) fn text(&mut self, value: Option<&str>) {
+        self.separator();
+        match value {
+            Some(value) => push_json_string(&mut self.text, value),
+            None => self.text.push_str("null"),
+        }
+    }
+
+    /// The JSON text of all rows.
+    pub(crate) fn finish(mut self) -> String {
+        if self.in_row {
+            self.text.push(']');
+        }
+        self.text.push(']');
+        self.text
+    }
+}
+
+/// Appends `value` as a JSON string literal.
+/// NUL becomes U+FFFD: PostgreSQL text cannot hold it, and both backends should store the
+/// same value.
+fn push_json_string(out: &mut String, value: &str) {
+    out.push('"');
+    if !value.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push('\u{fffd}'),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `INSERT INTO table (columns) SELECT … FROM <the JSON array in $1>`, then `suffix`.
+pub(crate) fn insert_json_sql(
+    table: &str,
+    columns: &[(&str, Column)],
+    postgres: bool,
+    suffix: &str,
+) -> String {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let values: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(idx, (_, column))| match column {
+            Column::Int => format!("CAST(value->>{idx} AS BIGINT)"),
+            Column::Text => format!("value->>{idx}"),
+        })
+        .collect();
+    let source = json_rows_source(postgres);
+    // `WHERE true` keeps SQLite from reading a following ON CONFLICT as a join constraint.
+    format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM {source} WHERE true {suffix}",
+        names.join(", "),
+        values.join(", ")
+    )
+}
+
+/// The table function that turns the JSON array in `$1` into rows with a `value` column.
+pub(crate) fn json_rows_source(postgres: bool) -> &'static str {
+    if postgres {
+        "json_array_elements(CAST($1 AS json))"
+    } else {
+        "json_each($1)"
+    }
+}
+
+/// The table function that turns the JSON array of strings in `$1` into rows with a text
+/// `value` column.
+pub(crate) fn json_texts_source(postgres: bool) -> &'static str {
+    if postgres {
+        "json_array_elements_text(CAST($1 AS json))"
+    } else {
+        "json_each($1)"
+    }
 }
 
 /// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.

@@ -83,7 +83,11 @@ impl ComponentSummary {
             cpe: canonical_cpe(component).or_else(|| component.cpe().map(str::to_owned)),
             supplier: component.supplier.as_ref().map(|s| s.name.clone()),
             support_level: component.support.level.map(|l| l.as_str().to_owned()),
-            end_of_support: component.support.end_of_support.as_ref().map(|m| m.text.clone()),
+            end_of_support: component
+                .support
+                .end_of_support
+                .as_ref()
+                .map(|m| m.text.clone()),
         }
     }
 }
@@ -118,29 +122,49 @@ pub struct DiffTarget {
 /// Diff of two documents.
 #[must_use]
 pub fn diff_sboms(old: &Sbom, new: &Sbom) -> Vec<DiffEntry> {
-    let old: Vec<ComponentSummary> = old.components.iter().map(ComponentSummary::from_component).collect();
-    let new: Vec<ComponentSummary> = new.components.iter().map(ComponentSummary::from_component).collect();
+    let old: Vec<ComponentSummary> = old
+        .components
+        .iter()
+        .map(ComponentSummary::from_component)
+        .collect();
+    let new: Vec<ComponentSummary> = new
+        .components
+        .iter()
+        .map(ComponentSummary::from_component)
+        .collect();
     diff_components(&old, &new)
 }
 
 /// Diff of two component lists, ordered by identity, then change.
 #[must_use]
 pub fn diff_components(old: &[ComponentSummary], new: &[ComponentSummary]) -> Vec<DiffEntry> {
-    let mut groups: BTreeMap<String, (Option<Scheme>, Vec<&ComponentSummary>, Vec<&ComponentSummary>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<
+        String,
+        (
+            Option<Scheme>,
+            Vec<&ComponentSummary>,
+            Vec<&ComponentSummary>,
+        ),
+    > = BTreeMap::new();
     for component in old {
         let (identity, scheme) = identity_of(component);
-        let group = groups.entry(identity).or_insert((scheme, Vec::new(), Vec::new()));
+        let group = groups
+            .entry(identity)
+            .or_insert((scheme, Vec::new(), Vec::new()));
         group.1.push(component);
     }
     for component in new {
         let (identity, scheme) = identity_of(component);
-        let group = groups.entry(identity).or_insert((scheme, Vec::new(), Vec::new()));
+        let group = groups
+            .entry(identity)
+            .or_insert((scheme, Vec::new(), Vec::new()));
         group.2.push(component);
     }
     let mut res = Vec::new();
     for (identity, (scheme, mut olds, mut news)) in groups {
-        let entry = |change: Change, old: Option<&ComponentSummary>, new: Option<&ComponentSummary>| DiffEntry {
+        let entry = |change: Change,
+                     old: Option<&ComponentSummary>,
+                     new: Option<&ComponentSummary>| DiffEntry {
             change,
             identity: identity.clone(),
             old: old.cloned(),
@@ -157,7 +181,9 @@ pub fn diff_components(old: &[ComponentSummary], new: &[ComponentSummary]) -> Ve
                 Some(pos) => {
                     let new = news.remove(pos);
                     olds.remove(idx);
-                    if old.support_level != new.support_level || old.end_of_support != new.end_of_support {
+                    if old.support_level != new.support_level
+                        || old.end_of_support != new.end_of_support
+                    {
                         group_entries.push(entry(Change::SupportChanged, Some(old), Some(new)));
                     }
                 }
@@ -193,7 +219,11 @@ pub fn diff_components(old: &[ComponentSummary], new: &[ComponentSummary]) -> Ve
 
 /// The matching identity of a component and the version ordering of its ecosystem.
 fn identity_of(component: &ComponentSummary) -> (String, Option<Scheme>) {
-    if let Some(purl) = component.purl.as_deref().and_then(|p| Purl::parse(p.trim()).ok()) {
+    if let Some(purl) = component
+        .purl
+        .as_deref()
+        .and_then(|p| Purl::parse(p.trim()).ok())
+    {
         return (purl.package_key(), Scheme::from_purl_type(purl.ty()));
     }
     if let Some(cpe) = component.cpe.as_deref().and_then(|c| Cpe::parse(c).ok()) {
@@ -203,7 +233,12 @@ fn identity_of(component: &ComponentSummary) -> (String, Option<Scheme>) {
             CpeValue::Na => "-".to_owned(),
         };
         return (
-            format!("cpe:2.3:{}:{}:{}", text(cpe.part()), text(cpe.vendor()), text(cpe.product())),
+            format!(
+                "cpe:2.3:{}:{}:{}",
+                text(cpe.part()),
+                text(cpe.vendor()),
+                text(cpe.product())
+            ),
             None,
         );
     }
@@ -212,14 +247,20 @@ fn identity_of(component: &ComponentSummary) -> (String, Option<Scheme>) {
 
 fn version_order(scheme: Option<Scheme>, a: &ComponentSummary, b: &ComponentSummary) -> Ordering {
     match (a.version.as_deref(), b.version.as_deref()) {
-        (Some(x), Some(y)) => compare(scheme.unwrap_or(Scheme::Generic), x, y).unwrap_or_else(|_| x.cmp(y)),
+        (Some(x), Some(y)) => {
+            compare(scheme.unwrap_or(Scheme::Generic), x, y).unwrap_or_else(|_| x.cmp(y))
+        }
         (x, y) => x.cmp(&y),
     }
 }
 
 impl Store {
     /// Diff of two stored SBOMs, each chosen by product version (and optional revision).
-    pub async fn diff_versions(&self, old: &DiffTarget, new: &DiffTarget) -> Result<Vec<DiffEntry>, StoreError> {
+    pub async fn diff_versions(
+        &self,
+        old: &DiffTarget,
+        new: &DiffTarget,
+    ) -> Result<Vec<DiffEntry>, StoreError> {
         let old_id = self.resolve_target(old).await?;
         let new_id = self.resolve_target(new).await?;
         let old = self.component_summaries(old_id).await?;
@@ -228,7 +269,10 @@ impl Store {
     }
 
     /// The component summaries of a stored SBOM, in document order.
-    pub async fn component_summaries(&self, sbom_id: i64) -> Result<Vec<ComponentSummary>, StoreError> {
+    pub async fn component_summaries(
+        &self,
+        sbom_id: i64,
+    ) -> Result<Vec<ComponentSummary>, StoreError> {
         let context = "reading components";
         let rows = self
             .pool
@@ -265,7 +309,10 @@ impl Store {
             )
             .await
             .map_err(|err| self.db_err(context, err))?;
-        let what = format!("product {} version {}", target.product, target.product_version);
+        let what = format!(
+            "product {} version {}",
+            target.product, target.product_version
+        );
         let row = match rows.as_slice() {
             [] => return Err(StoreError::NotFound(what)),
             [row] => row,
@@ -296,13 +343,18 @@ impl Store {
             .pool
             .fetch_optional(
                 "SELECT id FROM sboms WHERE product_version_id = $1 AND revision = $2",
-                &[Param::Int(Some(product_version_id)), Param::Int(Some(revision))],
+                &[
+                    Param::Int(Some(product_version_id)),
+                    Param::Int(Some(revision)),
+                ],
             )
             .await
             .map_err(|err| self.db_err(context, err))?;
         match found {
             Some(row) => row.int(0).map_err(shape),
-            None => Err(StoreError::NotFound(format!("revision {revision} of {what}"))),
+            None => Err(StoreError::NotFound(format!(
+                "revision {revision} of {what}"
+            ))),
         }
     }
 }
@@ -349,9 +401,17 @@ mod tests {
             .iter()
             .map(|e| {
                 let version = |s: &Option<ComponentSummary>| {
-                    s.as_ref().and_then(|s| s.version.clone()).unwrap_or_else(|| "-".to_owned())
+                    s.as_ref()
+                        .and_then(|s| s.version.clone())
+                        .unwrap_or_else(|| "-".to_owned())
                 };
-                format!("{} {} {} -> {}", e.change.as_str(), e.identity, version(&e.old), version(&e.new))
+                format!(
+                    "{} {} {} -> {}",
+                    e.change.as_str(),
+                    e.identity,
+                    version(&e.old),
+                    version(&e.new)
+                )
             })
             .collect();
         assert_eq!(actual, expect);
@@ -363,12 +423,20 @@ mod tests {
             vec![
                 component("lodash", "4.17.9", Some("pkg:npm/lodash@4.17.9")),
                 component("django", "4.2rc1", Some("pkg:pypi/django@4.2rc1")),
-                component("openssl", "1.1.1w", Some("pkg:deb/debian/openssl@1.1.1w-0+deb11u1")),
+                component(
+                    "openssl",
+                    "1.1.1w",
+                    Some("pkg:deb/debian/openssl@1.1.1w-0+deb11u1"),
+                ),
             ],
             vec![
                 component("lodash", "4.17.21", Some("pkg:npm/lodash@4.17.21")),
                 component("Django", "4.2", Some("pkg:pypi/Django@4.2")),
-                component("openssl", "1.1.1n", Some("pkg:deb/debian/openssl@1.1.1n-0+deb11u1")),
+                component(
+                    "openssl",
+                    "1.1.1n",
+                    Some("pkg:deb/debian/openssl@1.1.1n-0+deb11u1"),
+                ),
             ],
             &[
                 "downgraded pkg:deb/debian/openssl 1.1.1w -> 1.1.1n",
@@ -406,7 +474,11 @@ mod tests {
         let old = component("zlib", "1.3", Some("pkg:generic/zlib@1.3"));
         let mut new = old.clone();
         new.support.set_level_text("EOL");
-        check(vec![old], vec![new.clone()], &["support-changed pkg:generic/zlib 1.3 -> 1.3"]);
+        check(
+            vec![old],
+            vec![new.clone()],
+            &["support-changed pkg:generic/zlib 1.3 -> 1.3"],
+        );
         assert_eq!(new.support.level, Some(SupportLevel::NoLongerMaintained));
     }
 }

@@ -156,9 +156,11 @@ fn non_empty(text: Option<&str>) -> Option<&str> {
 }
 
 /// Lowercases and percent-encodes the characters that separate the parts of a name key.
+/// NUL becomes U+FFFD, as everywhere in the store (PostgreSQL text cannot hold it).
 fn push_key_part(out: &mut String, text: &str) {
     for c in text.trim().chars().flat_map(char::to_lowercase) {
         match c {
+            '\0' => out.push('\u{fffd}'),
             '%' => out.push_str("%25"),
             '/' => out.push_str("%2F"),
             '@' => out.push_str("%40"),

@@ -5,20 +5,12 @@ use std::collections::HashMap;
 use medsbom_model::{Component, RelationshipKind, Sbom};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Param, Tx, insert_sql, placeholders};
+use crate::db::{Column, JsonRows, Param, Tx, insert_json_sql, json_texts_source};
 use crate::identity::{PackageIdentity, canonical_cpe, package_identity};
 use crate::{Store, StoreError};
 
-/// Component rows per multi-row `INSERT` (18 parameters each).
-const COMPONENT_CHUNK: usize = 100;
-/// Package rows per multi-row `INSERT` (9 parameters each).
-const PACKAGE_CHUNK: usize = 200;
-/// Keys per `SELECT … WHERE key IN (…)`.
-const KEY_CHUNK: usize = 500;
-/// Relationship rows per multi-row `INSERT` (8 parameters each).
-const RELATIONSHIP_CHUNK: usize = 200;
-/// Milestone rows per multi-row `INSERT` (6 parameters each).
-const MILESTONE_CHUNK: usize = 200;
+/// Rows per batch statement (and keys per look-up): one JSON text parameter each.
+const BATCH: usize = 250;
 /// zstd level for the stored bytes: fast, and SBOM JSON still shrinks about tenfold.
 const ZSTD_LEVEL: i32 = 3;
 
@@ -135,24 +127,27 @@ impl Store {
     pub async fn ingest(&self, req: &IngestRequest<'_>) -> Result<IngestOutcome, StoreError> {
         let sha256 = hex::encode(Sha256::digest(req.raw));
         if let Some(sbom_id) = self.sbom_id_by_sha256(&sha256).await? {
-            return Ok(IngestOutcome::AlreadyStored(self.stored_sbom(sbom_id).await?));
+            return Ok(IngestOutcome::AlreadyStored(
+                self.stored_sbom(sbom_id).await?,
+            ));
         }
         let tp = std::time::Instant::now();
         let prepared = prepare(req)?;
         eprintln!("PROBE prepare {:?}", tp.elapsed());
-        let compressed = zstd::bulk::compress(req.raw, ZSTD_LEVEL).map_err(|source| {
-            StoreError::Io {
+        let compressed =
+            zstd::bulk::compress(req.raw, ZSTD_LEVEL).map_err(|source| StoreError::Io {
                 context: "cannot compress",
                 path: req.source_name.unwrap_or("the document").into(),
                 source,
-            }
-        })?;
+            })?;
         let context = "storing the sbom";
+        let tb = std::time::Instant::now();
         let mut tx = self
             .pool
             .begin_write()
             .await
             .map_err(|err| self.db_err(context, err))?;
+        eprintln!("PROBE begin {:?}", tb.elapsed());
         let stored = self
             .ingest_in(&mut tx, req, &prepared, &sha256, &compressed)
             .await?;
@@ -165,7 +160,9 @@ impl Store {
                     message: format!("sha256 {sha256} conflicted but is not stored"),
                 });
             };
-            return Ok(IngestOutcome::AlreadyStored(self.stored_sbom(sbom_id).await?));
+            return Ok(IngestOutcome::AlreadyStored(
+                self.stored_sbom(sbom_id).await?,
+            ));
         };
         let tc = std::time::Instant::now();
         tx.commit().await.map_err(|err| self.db_err(context, err))?;
@@ -254,6 +251,7 @@ impl Store {
         sha256: &str,
         compressed: &[u8],
     ) -> Result<Option<StoredSbom>, StoreError> {
+        let self_t = std::time::Instant::now();
         let err = |context: &'static str| move |err| self.db_err(context, err);
         let shape = |context: &'static str| move |err| self.shape_err(context, err);
 
@@ -383,14 +381,17 @@ impl Store {
         let t2 = std::time::Instant::now();
         self.store_relationships(tx, prepared, sbom_id, organization_id)
             .await?;
-        eprintln!("PROBE packages {:?} components {:?} relationships {:?}", t1 - t0, t2 - t1, t2.elapsed());
+        eprintln!("PROBE head {:?} packages {:?} components {:?} relationships {:?}", t0 - self_t, t1 - t0, t2 - t1, t2.elapsed());
         self.store_milestones(tx, prepared, sbom_id, organization_id)
             .await?;
 
         let context = "updating the product version";
         tx.execute(
             "UPDATE product_versions SET latest_sbom_id = $1 WHERE id = $2",
-            &[Param::Int(Some(sbom_id)), Param::Int(Some(product_version_id))],
+            &[
+                Param::Int(Some(sbom_id)),
+                Param::Int(Some(product_version_id)),
+            ],
         )
         .await
         .map_err(err(context))?;
@@ -425,39 +426,39 @@ impl Store {
             .filter(|p| !ids.contains_key(p.key.as_str()))
             .collect();
         missing.sort_by(|a, b| a.key.cmp(&b.key));
-        const COLUMNS: [&str; 9] = [
-            "key",
-            "kind",
-            "purl",
-            "purl_type",
-            "purl_key",
-            "name",
-            "version",
-            "cpe",
-            "supplier",
+        const COLUMNS: [(&str, Column); 9] = [
+            ("key", Column::Text),
+            ("kind", Column::Text),
+            ("purl", Column::Text),
+            ("purl_type", Column::Text),
+            ("purl_key", Column::Text),
+            ("name", Column::Text),
+            ("version", Column::Text),
+            ("cpe", Column::Text),
+            ("supplier", Column::Text),
         ];
-        for chunk in missing.chunks(PACKAGE_CHUNK) {
-            let sql = insert_sql(
-                "packages",
-                &COLUMNS,
-                chunk.len(),
-                "ON CONFLICT (key) DO NOTHING",
-            );
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        let sql = insert_json_sql(
+            "packages",
+            &COLUMNS,
+            tx.is_postgres(),
+            "ON CONFLICT (key) DO NOTHING",
+        );
+        for chunk in missing.chunks(BATCH) {
+            let mut rows = JsonRows::with_capacity(chunk.len() * 160);
             for package in chunk {
-                params.extend([
-                    Param::Text(Some(&package.key)),
-                    Param::Text(Some(package.kind.as_str())),
-                    Param::Text(package.purl.as_deref()),
-                    Param::Text(package.purl_type.as_deref()),
-                    Param::Text(package.purl_key.as_deref()),
-                    Param::Text(Some(&package.name)),
-                    Param::Text(package.version.as_deref()),
-                    Param::Text(package.cpe.as_deref()),
-                    Param::Text(package.supplier.as_deref()),
-                ]);
+                rows.row();
+                rows.text(Some(&package.key));
+                rows.text(Some(package.kind.as_str()));
+                rows.text(package.purl.as_deref());
+                rows.text(package.purl_type.as_deref());
+                rows.text(package.purl_key.as_deref());
+                rows.text(Some(&package.name));
+                rows.text(package.version.as_deref());
+                rows.text(package.cpe.as_deref());
+                rows.text(package.supplier.as_deref());
             }
-            tx.execute(&sql, &params)
+            let rows = rows.finish();
+            tx.execute(&sql, &[Param::Text(Some(&rows))])
                 .await
                 .map_err(|err| self.db_err(context, err))?;
         }
@@ -484,17 +485,21 @@ impl Store {
         ids: &mut HashMap<&'k str, i64>,
     ) -> Result<(), StoreError> {
         let context = "looking up packages";
-        for chunk in keys.chunks(KEY_CHUNK) {
-            let sql = format!(
-                "SELECT id, key FROM packages WHERE key IN ({})",
-                placeholders(1, chunk.len())
-            );
-            let params: Vec<Param<'_>> = chunk.iter().map(|key| Param::Text(Some(key))).collect();
+        let sql = format!(
+            "SELECT id, key FROM packages WHERE key IN (SELECT value FROM {})",
+            json_texts_source(tx.is_postgres())
+        );
+        for chunk in keys.chunks(BATCH) {
+            let mut list = JsonRows::with_capacity(chunk.len() * 48);
+            for key in chunk {
+                list.text(Some(key));
+            }
+            let list = list.finish();
             let rows = tx
-                .fetch_all(&sql, &params)
+                .fetch_all(&sql, &[Param::Text(Some(&list))])
                 .await
                 .map_err(|err| self.db_err(context, err))?;
-            let by_key: HashMap<&str, &str> = chunk.iter().map(|key| (*key, *key)).collect();
+            let by_key: HashMap<&str, &'k str> = chunk.iter().map(|key| (*key, *key)).collect();
             for row in rows {
                 let id = row.int(0).map_err(|err| self.shape_err(context, err))?;
                 let key = row.text(1).map_err(|err| self.shape_err(context, err))?;
@@ -516,57 +521,56 @@ impl Store {
         organization_id: i64,
     ) -> Result<(), StoreError> {
         let context = "storing components";
-        const COLUMNS: [&str; 18] = [
-            "sbom_id",
-            "idx",
-            "organization_id",
-            "package_id",
-            "bom_ref",
-            "kind",
-            "group_name",
-            "name",
-            "version",
-            "supplier",
-            "purl",
-            "cpe",
-            "parent_idx",
-            "is_root",
-            "support_level",
-            "support_text",
-            "eos_text",
-            "eos_date",
+        const COLUMNS: [(&str, Column); 18] = [
+            ("sbom_id", Column::Int),
+            ("idx", Column::Int),
+            ("organization_id", Column::Int),
+            ("package_id", Column::Int),
+            ("bom_ref", Column::Text),
+            ("kind", Column::Text),
+            ("group_name", Column::Text),
+            ("name", Column::Text),
+            ("version", Column::Text),
+            ("supplier", Column::Text),
+            ("purl", Column::Text),
+            ("cpe", Column::Text),
+            ("parent_idx", Column::Int),
+            ("is_root", Column::Int),
+            ("support_level", Column::Text),
+            ("support_text", Column::Text),
+            ("eos_text", Column::Text),
+            ("eos_date", Column::Text),
         ];
+        let sql = insert_json_sql("sbom_components", &COLUMNS, tx.is_postgres(), "");
         let mut n_written = 0;
-        for (chunk_idx, chunk) in prepared.components.chunks(COMPONENT_CHUNK).enumerate() {
-            let sql = insert_sql("sbom_components", &COLUMNS, chunk.len(), "");
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        for (chunk_idx, chunk) in prepared.components.chunks(BATCH).enumerate() {
+            let mut rows = JsonRows::with_capacity(chunk.len() * 200);
             for (offset, row) in chunk.iter().enumerate() {
-                let idx = chunk_idx * COMPONENT_CHUNK + offset;
+                let idx = chunk_idx * BATCH + offset;
                 let component = row.component;
                 let support = &component.support;
-                let package_id = package_ids.get(row.package).copied();
-                params.extend([
-                    Param::Int(Some(sbom_id)),
-                    Param::Int(i64::try_from(idx).ok()),
-                    Param::Int(Some(organization_id)),
-                    Param::Int(package_id),
-                    Param::Text(Some(&component.bom_ref)),
-                    Param::Text(Some(component.kind.as_str())),
-                    Param::Text(component.group.as_deref()),
-                    Param::Text(Some(&component.name)),
-                    Param::Text(component.version.as_deref()),
-                    Param::Text(component.supplier.as_ref().map(|s| s.name.as_str())),
-                    Param::Text(row.written_purl),
-                    Param::Text(row.cpe.as_deref()),
-                    Param::Int(row.parent_idx),
-                    Param::Int(Some(i64::from(row.is_root))),
-                    Param::Text(support.level.map(|level| level.as_str())),
-                    Param::Text(support.level_text.as_deref()),
-                    Param::Text(support.end_of_support.as_ref().map(|m| m.text.as_str())),
-                    Param::Text(row.eos_date.as_deref()),
-                ]);
+                rows.row();
+                rows.int(Some(sbom_id));
+                rows.int(i64::try_from(idx).ok());
+                rows.int(Some(organization_id));
+                rows.int(package_ids.get(row.package).copied());
+                rows.text(Some(&component.bom_ref));
+                rows.text(Some(component.kind.as_str()));
+                rows.text(component.group.as_deref());
+                rows.text(Some(&component.name));
+                rows.text(component.version.as_deref());
+                rows.text(component.supplier.as_ref().map(|s| s.name.as_str()));
+                rows.text(row.written_purl);
+                rows.text(row.cpe.as_deref());
+                rows.int(row.parent_idx);
+                rows.int(Some(i64::from(row.is_root)));
+                rows.text(support.level.map(|level| level.as_str()));
+                rows.text(support.level_text.as_deref());
+                rows.text(support.end_of_support.as_ref().map(|m| m.text.as_str()));
+                rows.text(row.eos_date.as_deref());
             }
-            tx.execute(&sql, &params)
+            let rows = rows.finish();
+            tx.execute(&sql, &[Param::Text(Some(&rows))])
                 .await
                 .map_err(|err| self.db_err(context, err))?;
             n_written += chunk.len();
@@ -585,32 +589,32 @@ impl Store {
         organization_id: i64,
     ) -> Result<(), StoreError> {
         let context = "storing relationships";
-        const COLUMNS: [&str; 8] = [
-            "sbom_id",
-            "organization_id",
-            "from_idx",
-            "to_idx",
-            "from_ref",
-            "to_ref",
-            "kind",
-            "original",
+        const COLUMNS: [(&str, Column); 8] = [
+            ("sbom_id", Column::Int),
+            ("organization_id", Column::Int),
+            ("from_idx", Column::Int),
+            ("to_idx", Column::Int),
+            ("from_ref", Column::Text),
+            ("to_ref", Column::Text),
+            ("kind", Column::Text),
+            ("original", Column::Text),
         ];
-        for chunk in prepared.relationships.chunks(RELATIONSHIP_CHUNK) {
-            let sql = insert_sql("sbom_relationships", &COLUMNS, chunk.len(), "");
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        let sql = insert_json_sql("sbom_relationships", &COLUMNS, tx.is_postgres(), "");
+        for chunk in prepared.relationships.chunks(BATCH) {
+            let mut rows = JsonRows::with_capacity(chunk.len() * 64);
             for row in chunk {
-                params.extend([
-                    Param::Int(Some(sbom_id)),
-                    Param::Int(Some(organization_id)),
-                    Param::Int(row.from_idx),
-                    Param::Int(row.to_idx),
-                    Param::Text(row.from_ref),
-                    Param::Text(row.to_ref),
-                    Param::Text(Some(row.kind)),
-                    Param::Text(row.original),
-                ]);
+                rows.row();
+                rows.int(Some(sbom_id));
+                rows.int(Some(organization_id));
+                rows.int(row.from_idx);
+                rows.int(row.to_idx);
+                rows.text(row.from_ref);
+                rows.text(row.to_ref);
+                rows.text(Some(row.kind));
+                rows.text(row.original);
             }
-            tx.execute(&sql, &params)
+            let rows = rows.finish();
+            tx.execute(&sql, &[Param::Text(Some(&rows))])
                 .await
                 .map_err(|err| self.db_err(context, err))?;
         }
@@ -625,28 +629,28 @@ impl Store {
         organization_id: i64,
     ) -> Result<(), StoreError> {
         let context = "storing support milestones";
-        const COLUMNS: [&str; 6] = [
-            "sbom_id",
-            "organization_id",
-            "component_idx",
-            "name",
-            "text",
-            "date",
+        const COLUMNS: [(&str, Column); 6] = [
+            ("sbom_id", Column::Int),
+            ("organization_id", Column::Int),
+            ("component_idx", Column::Int),
+            ("name", Column::Text),
+            ("text", Column::Text),
+            ("date", Column::Text),
         ];
-        for chunk in prepared.milestones.chunks(MILESTONE_CHUNK) {
-            let sql = insert_sql("support_milestones", &COLUMNS, chunk.len(), "");
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        let sql = insert_json_sql("support_milestones", &COLUMNS, tx.is_postgres(), "");
+        for chunk in prepared.milestones.chunks(BATCH) {
+            let mut rows = JsonRows::with_capacity(chunk.len() * 64);
             for row in chunk {
-                params.extend([
-                    Param::Int(Some(sbom_id)),
-                    Param::Int(Some(organization_id)),
-                    Param::Int(Some(row.component_idx)),
-                    Param::Text(Some(row.name)),
-                    Param::Text(Some(row.text)),
-                    Param::Text(row.date.as_deref()),
-                ]);
+                rows.row();
+                rows.int(Some(sbom_id));
+                rows.int(Some(organization_id));
+                rows.int(Some(row.component_idx));
+                rows.text(Some(row.name));
+                rows.text(Some(row.text));
+                rows.text(row.date.as_deref());
             }
-            tx.execute(&sql, &params)
+            let rows = rows.finish();
+            tx.execute(&sql, &[Param::Text(Some(&rows))])
                 .await
                 .map_err(|err| self.db_err(context, err))?;
         }

@@ -292,6 +292,8 @@ async fn open_sqlite(db: &str, options: &OpenOptions) -> Result<Store, StoreErro
         .foreign_keys(true)
         // 64 MiB page cache per connection: ingest touches the package index a lot.
         .pragma("cache_size", "-65536")
+        // Bounds the work of ANALYZE / PRAGMA optimize on large tables.
+        .pragma("analysis_limit", "400")
         // Keeps the planner's statistics fresh (ANALYZE where needed) as connections close.
         .optimize_on_close(true, 400);
     if let Some(max_page_count) = options.sqlite_max_page_count {
@@ -304,15 +306,20 @@ async fn open_sqlite(db: &str, options: &OpenOptions) -> Result<Store, StoreErro
         .acquire_timeout(options.busy_timeout)
         .connect_with(connect)
         .await
-        .map_err(|source| match error::classify(&name, "connecting", source) {
-            StoreError::Database { source, .. } => StoreError::Open {
-                db: name.clone(),
-                source,
+        .map_err(
+            |source| match error::classify(&name, "connecting", source) {
+                StoreError::Database { source, .. } => StoreError::Open {
+                    db: name.clone(),
+                    source,
+                },
+                other => other,
             },
-            other => other,
-        })?;
+        )?;
     let pool = Pool::Sqlite(pool);
     migrate(&pool, &SQLITE_MIGRATOR, &name).await?;
+    // Gathers planner statistics for tables that have none or grew a lot (bounded work);
+    // a read-only database simply keeps what it has.
+    let _ = pool.execute("PRAGMA optimize = 0x10002", &[]).await;
     Ok(Store {
         pool,
         name,

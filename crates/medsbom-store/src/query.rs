@@ -259,7 +259,8 @@ impl Store {
         range: &VersionRange,
     ) -> Result<Vec<i64>, StoreError> {
         let context = "searching packages by version range";
-        let mut sql = String::from("SELECT k.id, k.version FROM packages k WHERE k.version IS NOT NULL");
+        let mut sql =
+            String::from("SELECT k.id, k.version FROM packages k WHERE k.version IS NOT NULL");
         let mut params = Vec::new();
         push_package_filters(checked, &mut sql, &mut params);
         if let Some(purl_type) = &checked.range_purl_type {
@@ -290,17 +291,28 @@ impl Store {
         package_ids: Option<&[i64]>,
     ) -> Result<Vec<SearchHit>, StoreError> {
         let context = "searching components";
-        let mut sql = String::from(
-            "SELECT o.name, p.name, pv.version, s.id, s.revision, c.bom_ref, c.name, c.version, \
-             COALESCE(c.purl, k.purl), c.cpe, c.supplier, c.support_level, c.eos_text, \
-             c.eos_date, c.package_id, c.group_name \
-             FROM sbom_components c \
-             JOIN packages k ON k.id = c.package_id \
-             JOIN sboms s ON s.id = c.sbom_id",
-        );
+        let columns = "SELECT o.name, p.name, pv.version, s.id, s.revision, c.bom_ref, c.name, \
+                       c.version, COALESCE(c.purl, k.purl), c.cpe, c.supplier, c.support_level, \
+                       c.eos_text, c.eos_date, c.package_id, c.group_name";
+        let by_package = package_ids.is_some() || checked.has_package_filter();
+        // With a package filter the search starts from `packages` (indexed purl_key, or a
+        // scan of the distinct packages for a name) and reaches the components through
+        // their package_id index. SQLite never reorders the two sides of a CROSS JOIN, so
+        // this holds even before it has statistics; PostgreSQL treats it as a plain join.
+        let mut sql = if by_package {
+            format!(
+                "{columns} FROM packages k CROSS JOIN sbom_components c \
+                 JOIN sboms s ON s.id = c.sbom_id"
+            )
+        } else {
+            format!(
+                "{columns} FROM sbom_components c JOIN packages k ON k.id = c.package_id \
+                 JOIN sboms s ON s.id = c.sbom_id"
+            )
+        };
         // Latest revisions only: joining the product version through its latest_sbom_id
         // (rather than adding it as a second condition) keeps the planners' row estimates
-        // right, so that they start from the selective package filter.
+        // right.
         if checked.all_revisions {
             sql.push_str(" JOIN product_versions pv ON pv.id = s.product_version_id");
         } else {
@@ -311,11 +323,14 @@ impl Store {
              JOIN organizations o ON o.id = p.organization_id \
              WHERE 1 = 1",
         );
+        if by_package {
+            sql.push_str(" AND c.package_id = k.id");
+        }
         let mut params: Vec<Param<'_>> = Vec::new();
         match package_ids {
             Some(ids) => {
                 sql.push_str(&format!(
-                    " AND c.package_id IN ({})",
+                    " AND k.id IN ({})",
                     placeholders(params.len() + 1, ids.len())
                 ));
                 params.extend(ids.iter().map(|id| Param::Int(Some(*id))));
@@ -372,7 +387,11 @@ impl Store {
 }
 
 /// The package-level conditions (name, purl) as `AND …` on the alias `k`.
-fn push_package_filters<'q>(checked: &'q CheckedQuery, sql: &mut String, params: &mut Vec<Param<'q>>) {
+fn push_package_filters<'q>(
+    checked: &'q CheckedQuery,
+    sql: &mut String,
+    params: &mut Vec<Param<'q>>,
+) {
     if let Some(pattern) = &checked.name_pattern {
         params.push(Param::Text(Some(pattern)));
         sql.push_str(&format!(
@@ -387,6 +406,13 @@ fn push_package_filters<'q>(checked: &'q CheckedQuery, sql: &mut String, params:
     if let Some(version) = &checked.purl_version {
         params.push(Param::Text(Some(version)));
         sql.push_str(&format!(" AND k.version = ${}", params.len()));
+    }
+}
+
+impl CheckedQuery {
+    /// Whether a condition on `packages` narrows the search.
+    fn has_package_filter(&self) -> bool {
+        self.name_pattern.is_some() || self.purl_key.is_some() || self.purl_version.is_some()
     }
 }
 
@@ -409,8 +435,8 @@ fn check_query(query: &SearchQuery) -> Result<CheckedQuery, StoreError> {
     };
     let (purl_key, purl_version) = match query.purl.as_deref() {
         Some(text) => {
-            let purl = Purl::parse(text.trim())
-                .map_err(|err| invalid("purl", text, err.to_string()))?;
+            let purl =
+                Purl::parse(text.trim()).map_err(|err| invalid("purl", text, err.to_string()))?;
             (Some(purl.package_key()), purl.version().map(str::to_owned))
         }
         None => (None, None),
@@ -426,7 +452,8 @@ fn check_query(query: &SearchQuery) -> Result<CheckedQuery, StoreError> {
     };
     let (cpe, cpe_bounds) = match query.cpe.as_deref() {
         Some(text) => {
-            let cpe = Cpe::parse(text.trim()).map_err(|err| invalid("CPE", text, err.to_string()))?;
+            let cpe =
+                Cpe::parse(text.trim()).map_err(|err| invalid("CPE", text, err.to_string()))?;
             let bounds = cpe_bounds(&cpe);
             (Some(cpe), bounds)
         }

@@ -19,7 +19,13 @@ const MARKER: &str = "MEDSBOM-MID-INGEST";
 
 fn big_sbom() -> Sbom {
     let components = (0..1_000)
-        .map(|idx| component(&format!("crash-lib-{idx}"), "1.0.0", Some(&format!("pkg:npm/crash-lib-{idx}@1.0.0"))))
+        .map(|idx| {
+            component(
+                &format!("crash-lib-{idx}"),
+                "1.0.0",
+                Some(&format!("pkg:npm/crash-lib-{idx}@1.0.0")),
+            )
+        })
         .collect();
     device_sbom("Acme", "Crash Pump", "1.0", components)
 }
@@ -30,7 +36,10 @@ fn crash_child() {
     let Ok(db) = std::env::var(CHILD_ENV) else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async move {
         let store = Store::open(&db).await.expect("child opens the database");
         let sbom = big_sbom();
@@ -55,7 +64,9 @@ fn crash_child() {
 async fn a_killed_ingest_leaves_no_partial_document() {
     for db in common::backends().await {
         let committed = device_sbom("Acme", "Small", "1.0", vec![component("zlib", "1.3", None)]);
-        common::ingest(&db.store, &committed).await.expect("committed document");
+        common::ingest(&db.store, &committed)
+            .await
+            .expect("committed document");
 
         let exe = std::env::current_exe().expect("test binary");
         let mut child = Command::new(exe)
@@ -75,23 +86,52 @@ async fn a_killed_ingest_leaves_no_partial_document() {
                 break;
             }
         }
-        assert!(reached, "{}: the child never reached the middle of its ingest", db.label);
+        assert!(
+            reached,
+            "{}: the child never reached the middle of its ingest",
+            db.label
+        );
         child.kill().expect("SIGKILL the child");
         let status = child.wait().expect("reap the child");
         assert!(!status.success(), "{}", db.label);
 
         let store = db.reopen().await;
-        assert_eq!(store.check_integrity().await.expect("integrity"), Vec::<String>::new(), "{}", db.label);
+        assert_eq!(
+            store.check_integrity().await.expect("integrity"),
+            Vec::<String>::new(),
+            "{}",
+            db.label
+        );
         let big = big_sbom();
         let sha256 = hex_sha256(&raw_of(&big));
-        assert_eq!(store.sbom_id_by_sha256(&sha256).await.expect("lookup"), None, "{}", db.label);
+        assert_eq!(
+            store.sbom_id_by_sha256(&sha256).await.expect("lookup"),
+            None,
+            "{}",
+            db.label
+        );
         let sboms = store.sboms(None).await.expect("list");
         assert_eq!(sboms.len(), 1, "{}", db.label);
-        assert_eq!(common::scalar(&db, "SELECT count(*) FROM sbom_components").await, 2, "{}", db.label);
-        assert_eq!(common::scalar(&db, "SELECT count(*) FROM packages").await, 2, "{}", db.label);
+        assert_eq!(
+            common::scalar(&db, "SELECT count(*) FROM sbom_components").await,
+            2,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            common::scalar(&db, "SELECT count(*) FROM packages").await,
+            2,
+            "{}",
+            db.label
+        );
         // Nothing is left half-done: the same document now ingests normally.
-        let outcome = common::ingest(&store, &big).await.expect("ingest after crash");
-        assert!(matches!(outcome, IngestOutcome::Stored(ref s) if s.n_components == 1_001), "{outcome:?}");
+        let outcome = common::ingest(&store, &big)
+            .await
+            .expect("ingest after crash");
+        assert!(
+            matches!(outcome, IngestOutcome::Stored(ref s) if s.n_components == 1_001),
+            "{outcome:?}"
+        );
         store.close().await;
     }
 }

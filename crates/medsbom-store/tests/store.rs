@@ -13,22 +13,40 @@ async fn same_bytes_twice_is_a_no_op_and_a_changed_sbom_is_a_new_revision() {
             "Acme Medical",
             "Infusion Pump",
             "2.1",
-            vec![component("lodash", "4.17.20", Some("pkg:npm/lodash@4.17.20"))],
+            vec![component(
+                "lodash",
+                "4.17.20",
+                Some("pkg:npm/lodash@4.17.20"),
+            )],
         );
         let first = ingest(store, &v1).await.expect("first ingest");
         let IngestOutcome::Stored(stored) = &first else {
             panic!("{}: expected Stored, got {first:?}", db.label);
         };
         assert_eq!(
-            (stored.manufacturer.as_str(), stored.product.as_str(), stored.product_version.as_str()),
+            (
+                stored.manufacturer.as_str(),
+                stored.product.as_str(),
+                stored.product_version.as_str()
+            ),
             ("Acme Medical", "Infusion Pump", "2.1"),
             "{}",
             db.label
         );
-        assert_eq!((stored.revision, stored.n_components), (1, 2), "{}", db.label);
+        assert_eq!(
+            (stored.revision, stored.n_components),
+            (1, 2),
+            "{}",
+            db.label
+        );
 
         let again = ingest(store, &v1).await.expect("second ingest");
-        assert_eq!(again, IngestOutcome::AlreadyStored(stored.clone()), "{}", db.label);
+        assert_eq!(
+            again,
+            IngestOutcome::AlreadyStored(stored.clone()),
+            "{}",
+            db.label
+        );
 
         let mut v1_fixed = v1.clone();
         v1_fixed.version = Some(2);
@@ -53,8 +71,16 @@ async fn same_bytes_twice_is_a_no_op_and_a_changed_sbom_is_a_new_revision() {
         assert_eq!(bytes, raw_of(&v1), "{}", db.label);
 
         // root, lodash 4.17.20 and lodash 4.17.21: three package identities.
-        assert_eq!(scalar(&db, "SELECT count(*) FROM packages").await, 3, "{}", db.label);
-        assert_eq!(store.check_integrity().await.expect("integrity"), Vec::<String>::new());
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM packages").await,
+            3,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.check_integrity().await.expect("integrity"),
+            Vec::<String>::new()
+        );
     }
 }
 
@@ -67,7 +93,11 @@ async fn names_default_from_the_document_and_can_be_overridden() {
         let outcome = ingest(store, &sbom).await.expect("ingest");
         let stored = outcome.stored();
         assert_eq!(
-            (stored.manufacturer.as_str(), stored.product.as_str(), stored.product_version.as_str()),
+            (
+                stored.manufacturer.as_str(),
+                stored.product.as_str(),
+                stored.product_version.as_str()
+            ),
             ("Maker Inc", "Monitor", "5.0")
         );
 
@@ -80,7 +110,11 @@ async fn names_default_from_the_document_and_can_be_overridden() {
         let outcome = store.ingest(&req).await.expect("ingest with overrides");
         let stored = outcome.stored();
         assert_eq!(
-            (stored.manufacturer.as_str(), stored.product.as_str(), stored.product_version.as_str()),
+            (
+                stored.manufacturer.as_str(),
+                stored.product.as_str(),
+                stored.product_version.as_str()
+            ),
             ("Override Ltd", "Monitor X", "5.1-hotfix")
         );
 
@@ -93,18 +127,39 @@ async fn names_default_from_the_document_and_can_be_overridden() {
         let err = store.ingest(&req).await.expect_err("no product");
         assert!(matches!(err, StoreError::NoProduct { .. }), "{err}");
         assert!(err.to_string().contains("--product"), "{err}");
-        assert_eq!(scalar(&db, "SELECT count(*) FROM sboms").await, 2, "{}", db.label);
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM sboms").await,
+            2,
+            "{}",
+            db.label
+        );
 
         let products = store.products().await.expect("products");
         let listed: Vec<(&str, &str, Vec<&str>)> = products
             .iter()
-            .map(|p| (p.manufacturer.as_str(), p.product.as_str(), p.versions.iter().map(String::as_str).collect()))
+            .map(|p| {
+                (
+                    p.manufacturer.as_str(),
+                    p.product.as_str(),
+                    p.versions.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             listed,
-            [("Maker Inc", "Monitor", vec!["5.0"]), ("Override Ltd", "Monitor X", vec!["5.1-hotfix"])]
+            [
+                ("Maker Inc", "Monitor", vec!["5.0"]),
+                ("Override Ltd", "Monitor X", vec!["5.1-hotfix"])
+            ]
         );
-        assert_eq!(store.sboms(Some("monitor x")).await.expect("filtered").len(), 1);
+        assert_eq!(
+            store
+                .sboms(Some("monitor x"))
+                .await
+                .expect("filtered")
+                .len(),
+            1
+        );
     }
 }
 
@@ -112,7 +167,13 @@ async fn names_default_from_the_document_and_can_be_overridden() {
 async fn concurrent_ingests_of_the_same_bytes_store_one_row() {
     for db in backends().await {
         let components: Vec<_> = (0..300)
-            .map(|idx| component(&format!("lib{idx}"), "1.0.0", Some(&format!("pkg:npm/lib{idx}@1.0.0"))))
+            .map(|idx| {
+                component(
+                    &format!("lib{idx}"),
+                    "1.0.0",
+                    Some(&format!("pkg:npm/lib{idx}@1.0.0")),
+                )
+            })
             .collect();
         let sbom = device_sbom("Acme Medical", "Ventilator", "1.0", components);
         let raw = raw_of(&sbom);
@@ -120,10 +181,16 @@ async fn concurrent_ingests_of_the_same_bytes_store_one_row() {
         let second = db.reopen().await;
         let mut tasks = Vec::new();
         for idx in 0..8 {
-            let store = if idx % 2 == 0 { db.store.clone() } else { second.clone() };
+            let store = if idx % 2 == 0 {
+                db.store.clone()
+            } else {
+                second.clone()
+            };
             let sbom = sbom.clone();
             let raw = raw.clone();
-            tasks.push(tokio::spawn(async move { store.ingest(&request(&raw, &sbom)).await }));
+            tasks.push(tokio::spawn(async move {
+                store.ingest(&request(&raw, &sbom)).await
+            }));
         }
         let mut n_stored = 0;
         let mut ids = Vec::new();
@@ -137,9 +204,24 @@ async fn concurrent_ingests_of_the_same_bytes_store_one_row() {
         assert_eq!(n_stored, 1, "{}", db.label);
         ids.dedup();
         assert_eq!(ids.len(), 1, "{}", db.label);
-        assert_eq!(scalar(&db, "SELECT count(*) FROM sboms").await, 1, "{}", db.label);
-        assert_eq!(scalar(&db, "SELECT count(*) FROM sbom_components").await, 301, "{}", db.label);
-        assert_eq!(scalar(&db, "SELECT count(*) FROM packages").await, 301, "{}", db.label);
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM sboms").await,
+            1,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM sbom_components").await,
+            301,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM packages").await,
+            301,
+            "{}",
+            db.label
+        );
         second.close().await;
     }
 }
@@ -166,7 +248,10 @@ async fn concurrent_revisions_of_one_product_version_get_distinct_numbers() {
         }
         revisions.sort_unstable();
         assert_eq!(revisions, [1, 2, 3, 4, 5, 6], "{}", db.label);
-        assert_eq!(db.store.check_integrity().await.expect("integrity"), Vec::<String>::new());
+        assert_eq!(
+            db.store.check_integrity().await.expect("integrity"),
+            Vec::<String>::new()
+        );
     }
 }
 
@@ -181,14 +266,28 @@ async fn packages_are_shared_across_documents_and_stored_data_survives_reopen() 
         db.store.close().await;
         let store = db.reopen().await;
         // roots A and B, openssl, x (same supplier/name/version): four packages.
-        assert_eq!(scalar(&db, "SELECT count(*) FROM packages").await, 4, "{}", db.label);
         assert_eq!(
-            scalar(&db, "SELECT count(DISTINCT package_id) FROM sbom_components").await,
+            scalar(&db, "SELECT count(*) FROM packages").await,
             4,
             "{}",
             db.label
         );
-        assert_eq!(scalar(&db, "SELECT count(*) FROM sbom_relationships").await, 6, "{}", db.label);
+        assert_eq!(
+            scalar(
+                &db,
+                "SELECT count(DISTINCT package_id) FROM sbom_components"
+            )
+            .await,
+            4,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM sbom_relationships").await,
+            6,
+            "{}",
+            db.label
+        );
         assert_eq!(
             scalar(&db, "SELECT count(*) FROM sbom_relationships WHERE from_idx IS NULL AND from_ref = 'SPDXRef-DOCUMENT'").await,
             2,
@@ -201,20 +300,64 @@ async fn packages_are_shared_across_documents_and_stored_data_survives_reopen() 
 }
 
 #[tokio::test]
+async fn awkward_text_is_stored_as_written() {
+    for db in backends().await {
+        let name = "we\"ird \\ name\nwith\ttabs, ünïcödé, 漢字 and a \u{1} control";
+        let mut odd = component(name, "1.0'; DROP TABLE sboms; --", None);
+        odd.supplier = Some(medsbom_model::Party::organization("100% _real_ supplier"));
+        let mut nul = component("nul\0byte", "1", None);
+        nul.bom_ref = "nul-ref".to_owned();
+        let sbom = device_sbom("Acme", "Odd", "1", vec![odd, nul]);
+        ingest(&db.store, &sbom).await.expect("ingest");
+        let hits = db
+            .store
+            .search(&medsbom_store::SearchQuery {
+                supplier: Some("100% _real_".to_owned()),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(hits.len(), 1, "{}", db.label);
+        assert_eq!(hits[0].name, name, "{}", db.label);
+        assert_eq!(
+            hits[0].version.as_deref(),
+            Some("1.0'; DROP TABLE sboms; --")
+        );
+        // NUL cannot be stored in PostgreSQL text; both backends store U+FFFD instead.
+        let hits = db
+            .store
+            .search(&medsbom_store::SearchQuery {
+                name: Some("nul".to_owned()),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(hits[0].name, "nul\u{fffd}byte", "{}", db.label);
+    }
+}
+
+#[tokio::test]
 async fn a_read_only_database_gives_a_clear_error() {
     // SQLite: the file opened read-only (tests run as root here, so file permissions would not
     // stop a write; the read-only open is what a write-protected file amounts to).
     let db = common::sqlite().await;
-    ingest(&db.store, &device_sbom("Acme", "A", "1", vec![])).await.expect("seed");
+    ingest(&db.store, &device_sbom("Acme", "A", "1", vec![]))
+        .await
+        .expect("seed");
     db.store.close().await;
-    let read_only = Store::open(&format!("sqlite://{}?mode=ro", db.url)).await.expect("open read-only");
+    let read_only = Store::open(&format!("sqlite://{}?mode=ro", db.url))
+        .await
+        .expect("open read-only");
     assert_eq!(read_only.sboms(None).await.expect("reads work").len(), 1);
     let err = ingest(&read_only, &device_sbom("Acme", "B", "1", vec![]))
         .await
         .expect_err("write must fail");
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("is read-only") && message.contains(&db.url), "{message}");
+    assert!(
+        message.contains("is read-only") && message.contains(&db.url),
+        "{message}"
+    );
     read_only.close().await;
 
     // PostgreSQL: a session whose transactions are read-only.
@@ -241,10 +384,21 @@ async fn a_full_disk_gives_a_clear_error_and_stores_nothing() {
     let url = path.to_str().expect("utf-8").to_owned();
     Store::open(&url).await.expect("create").close().await;
     // A size limit makes SQLite fail exactly as on a full disk (SQLITE_FULL).
-    let options = OpenOptions { sqlite_max_page_count: Some(40), ..OpenOptions::default() };
-    let store = Store::open_with(&url, &options).await.expect("open with a size limit");
+    let options = OpenOptions {
+        sqlite_max_page_count: Some(40),
+        ..OpenOptions::default()
+    };
+    let store = Store::open_with(&url, &options)
+        .await
+        .expect("open with a size limit");
     let components: Vec<_> = (0..2_000)
-        .map(|idx| component(&format!("library-with-a-long-name-{idx}"), "1.0.0", Some(&format!("pkg:npm/library-with-a-long-name-{idx}@1.0.0"))))
+        .map(|idx| {
+            component(
+                &format!("library-with-a-long-name-{idx}"),
+                "1.0.0",
+                Some(&format!("pkg:npm/library-with-a-long-name-{idx}@1.0.0")),
+            )
+        })
         .collect();
     let err = ingest(&store, &device_sbom("Acme", "Big", "1", components))
         .await
@@ -252,7 +406,10 @@ async fn a_full_disk_gives_a_clear_error_and_stores_nothing() {
     assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
     assert!(err.to_string().contains("no space left"), "{err}");
     assert!(store.is_empty().await.expect("count"));
-    assert_eq!(store.check_integrity().await.expect("integrity"), Vec::<String>::new());
+    assert_eq!(
+        store.check_integrity().await.expect("integrity"),
+        Vec::<String>::new()
+    );
     // FIXME: PostgreSQL's disk_full (SQLSTATE 53100) is mapped the same way but not
     // simulated here: that needs a tablespace on a tiny file system.
     store.close().await;
@@ -264,7 +421,11 @@ async fn a_newer_schema_is_refused_with_a_clear_error() {
         db.store.close().await;
         let sql = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
                    VALUES (9999, 'from the future', TRUE, X'00', 0)";
-        let sql = if db.label == "postgres" { sql.replace("X'00'", "'\\x00'::bytea") } else { sql.to_owned() };
+        let sql = if db.label == "postgres" {
+            sql.replace("X'00'", "'\\x00'::bytea")
+        } else {
+            sql.to_owned()
+        };
         execute(&db, &sql).await;
         let err = match Store::open(&db.url).await {
             Ok(_) => panic!("{}: a newer schema must be refused", db.label),
@@ -280,7 +441,9 @@ async fn execute(db: &common::TestDb, sql: &str) {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     if db.label == "sqlite" {
         let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&db.url);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.expect("connect");
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .expect("connect");
         sqlx::query(sql).execute(&mut conn).await.expect("execute");
         return;
     }
@@ -291,7 +454,10 @@ async fn execute(db: &common::TestDb, sql: &str) {
 async fn drop_schema(url: &str) {
     use sqlx::Connection as _;
     let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
-    let schema: String = sqlx::query_scalar("SELECT current_schema()::text").fetch_one(&mut conn).await.expect("schema");
+    let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(&mut conn)
+        .await
+        .expect("schema");
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
         .execute(&mut conn)
         .await

@@ -56,6 +56,8 @@ CREATE TABLE sboms (
     UNIQUE (product_version_id, revision)
 );
 CREATE UNIQUE INDEX sboms_sha256 ON sboms (sha256);
+-- Searches of the newest revisions join product versions through latest_sbom_id.
+CREATE INDEX product_versions_latest ON product_versions (latest_sbom_id);
 CREATE INDEX sboms_organization ON sboms (organization_id);
 
 ALTER TABLE product_versions

@@ -61,6 +61,8 @@ CREATE TABLE sboms (
     UNIQUE (product_version_id, revision)
 );
 CREATE UNIQUE INDEX sboms_sha256 ON sboms (sha256);
+-- Searches of the newest revisions join product versions through latest_sbom_id.
+CREATE INDEX product_versions_latest ON product_versions (latest_sbom_id);
 CREATE INDEX sboms_organization ON sboms (organization_id);
 
 -- The exact bytes of each document, compressed (kept apart so listings stay small).

@@ -96,9 +96,9 @@ CREATE TABLE eol_link_state (
 
 -- The hospital's decision at end of support for an asset or a product version (N70 §7.3):
 -- accept the risk with compensating controls, or plan replacement, until a date, with a
--- review date. subject is free text so that the device inventory can join later: the asset
--- id for subject_kind 'asset', 'PRODUCT@VERSION' for 'product-version' (product_version_id
--- is then set too). component, when set, limits the decision to one component (its name).
+-- review date. subject is free text: the asset id (assets.asset_id of the device inventory)
+-- for subject_kind 'asset', 'PRODUCT@VERSION' for 'product-version' (product_version_id is
+-- then set too). component, when set, limits the decision to one component (its name).
 CREATE TABLE risk_acceptances (
     id INTEGER PRIMARY KEY,
     organization_id INTEGER REFERENCES organizations (id),
@@ -116,14 +116,3 @@ CREATE TABLE risk_acceptances (
 );
 CREATE INDEX risk_acceptances_subject ON risk_acceptances (subject_kind, subject);
 CREATE INDEX risk_acceptances_product_version ON risk_acceptances (product_version_id);
-
--- Deployed devices, minimal, until the device-inventory issue adds its assets table (then
--- this becomes a view over it): which product version an asset runs, and its group
--- (ward, site, department) for the timeline report.
-CREATE TABLE lifecycle_assets (
-    asset_id TEXT PRIMARY KEY,
-    organization_id INTEGER REFERENCES organizations (id),
-    asset_group TEXT,
-    product_version_id INTEGER NOT NULL REFERENCES product_versions (id) ON DELETE CASCADE
-);
-CREATE INDEX lifecycle_assets_product_version ON lifecycle_assets (product_version_id);

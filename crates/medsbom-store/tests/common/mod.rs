@@ -1,8 +1,13 @@
 //! Test support: one fresh database per backend (a temporary SQLite file, and a private
 //! schema on the test PostgreSQL server when `MEDSBOM_TEST_PG` is set), and small SBOMs.
-#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
 
-use medsbom_model::{Component, Milestone, Party, Relationship, RelationshipKind, Sbom, SbomFormat};
+use medsbom_model::{
+    Component, Milestone, Party, Relationship, RelationshipKind, Sbom, SbomFormat,
+};
 use medsbom_store::{IngestOutcome, IngestRequest, Store, StoreError};
 
 /// A database for one test. Dropping it removes the SQLite directory or the PG schema.
@@ -18,7 +23,9 @@ pub struct TestDb {
 impl TestDb {
     /// Opens another pool on the same database (as another process would).
     pub async fn reopen(&self) -> Store {
-        Store::open(&self.url).await.expect("reopen the test database")
+        Store::open(&self.url)
+            .await
+            .expect("reopen the test database")
     }
 
     /// A path inside this test's temporary directory (one is created for PG tests too).
@@ -37,14 +44,19 @@ impl Drop for TestDb {
         };
         // Drop runs inside the test's runtime, so the cleanup gets its own thread and runtime.
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             runtime.block_on(async move {
                 use sqlx::Connection as _;
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
                     let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
                     let _ = conn.close().await;
                 }
             });
@@ -116,7 +128,12 @@ pub fn component(name: &str, version: &str, purl: Option<&str>) -> Component {
 
 /// A device SBOM: a root component `product`@`version` by `manufacturer`, plus `components`,
 /// each a dependency of the root.
-pub fn device_sbom(manufacturer: &str, product: &str, version: &str, components: Vec<Component>) -> Sbom {
+pub fn device_sbom(
+    manufacturer: &str,
+    product: &str,
+    version: &str,
+    components: Vec<Component>,
+) -> Sbom {
     let mut sbom = Sbom::new(SbomFormat::CycloneDx, "1.6");
     sbom.serial_number = Some(format!("urn:uuid:{product}-{version}"));
     sbom.version = Some(1);
@@ -185,13 +202,23 @@ pub async fn scalar(db: &TestDb, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     if db.label == "sqlite" {
         let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&db.url);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.expect("connect sqlite");
-        let res: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.expect("scalar query");
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .expect("connect sqlite");
+        let res: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&mut conn)
+            .await
+            .expect("scalar query");
         let _ = conn.close().await;
         return res;
     }
-    let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect postgres");
-    let res: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.expect("scalar query");
+    let mut conn = sqlx::PgConnection::connect(&db.url)
+        .await
+        .expect("connect postgres");
+    let res: i64 = sqlx::query_scalar(sql)
+        .fetch_one(&mut conn)
+        .await
+        .expect("scalar query");
     let _ = conn.close().await;
     res
 }

@@ -6,9 +6,9 @@
 //! reproduced. `alerts` exits with status 1 when it reports at least one alert.
 
 use medsbom_lifecycle::{
-    AcceptanceSubject, Alert, AlertConfig, AnnouncedDate, ComponentEnd, Decision, LifecycleDb,
-    LifecycleDates, LifecycleUpdate, NewAcceptance, Notice, NoticeTexts, Portfolio,
-    ProductVersionKey, Span, Stage, StagePeriod, TimelineReport,
+    AcceptanceSubject, Alert, AlertConfig, AnnouncedDate, ComponentEnd, Decision, LifecycleDates,
+    LifecycleDb, LifecycleUpdate, NewAcceptance, Notice, NoticeTexts, Portfolio, ProductVersionKey,
+    Span, Stage, StagePeriod, TimelineReport,
 };
 use medsbom_model::IsoDate;
 use serde_json::{Value, json};
@@ -257,7 +257,11 @@ fn parse_kind(text: &str) -> Result<String, String> {
         Some(kind) => Ok(kind.as_str().to_owned()),
         None => Err(format!(
             "unknown alert kind {text:?}; one of {}",
-            known.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            known
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -331,7 +335,11 @@ fn run_set(args: &SetArgs) -> anyhow::Result<Status> {
         anyhow::Ok((key, portfolio))
     }))?;
     let Some(pv) = portfolio.product_version(key.id) else {
-        anyhow::bail!("product version {} {} vanished while it was updated", key.product, key.version);
+        anyhow::bail!(
+            "product version {} {} vanished while it was updated",
+            key.product,
+            key.version
+        );
     };
     let assessment = pv.stage_on(&portfolio.acceptances, as_of);
     match args.format {
@@ -359,7 +367,10 @@ fn run_set(args: &SetArgs) -> anyhow::Result<Status> {
                 assessment.detail
             );
             if !pv.notice.upgrade_paths.is_empty() {
-                text.push_str(&format!("  upgrade paths: {}\n", pv.notice.upgrade_paths.join(", ")));
+                text.push_str(&format!(
+                    "  upgrade paths: {}\n",
+                    pv.notice.upgrade_paths.join(", ")
+                ));
             }
             output::print_stdout(&text)?;
         }
@@ -373,7 +384,9 @@ fn run_alerts(args: &AlertsArgs) -> anyhow::Result<Status> {
         as_of,
         horizon_end: args.horizon.after(as_of),
     };
-    let portfolio = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| portfolio(lifecycle_db).await))?;
+    let portfolio = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
+        portfolio(lifecycle_db).await
+    }))?;
     let mut alerts = medsbom_lifecycle::compute_alerts(&portfolio, &config);
     if !args.kind.is_empty() {
         alerts.retain(|alert| args.kind.iter().any(|kind| kind == alert.kind.as_str()));
@@ -404,7 +417,9 @@ fn run_alerts(args: &AlertsArgs) -> anyhow::Result<Status> {
         })
         .collect();
     match args.format {
-        ListFormat::Json => output::print_json(&Value::Array(alerts.iter().map(alert_json).collect()))?,
+        ListFormat::Json => {
+            output::print_json(&Value::Array(alerts.iter().map(alert_json).collect()))?
+        }
         ListFormat::Csv => output::print_stdout(&output::csv(&HEADER, &rows)?)?,
         ListFormat::Table => {
             output::print_stdout(&output::table(&HEADER, &rows))?;
@@ -424,7 +439,9 @@ fn run_alerts(args: &AlertsArgs) -> anyhow::Result<Status> {
 fn run_report(args: &ReportArgs) -> anyhow::Result<Status> {
     let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
     let horizon_end = args.horizon.after(as_of);
-    let portfolio = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| portfolio(lifecycle_db).await))?;
+    let portfolio = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
+        portfolio(lifecycle_db).await
+    }))?;
     let report = medsbom_lifecycle::build_report(&portfolio, as_of, horizon_end);
     match args.format {
         ReportFormat::Html => output::print_stdout(&medsbom_lifecycle::report_html(&report))?,
@@ -439,8 +456,13 @@ fn run_accept(args: &AcceptArgs) -> anyhow::Result<Status> {
     let acceptance = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
         let key: Option<ProductVersionKey> = match args.subject.as_slice() {
             [product, version] => Some(
-                medsbom_lifecycle::find_product_version(lifecycle_db, product, version, args.manufacturer.as_deref())
-                    .await?,
+                medsbom_lifecycle::find_product_version(
+                    lifecycle_db,
+                    product,
+                    version,
+                    args.manufacturer.as_deref(),
+                )
+                .await?,
             ),
             _ => None,
         };
@@ -450,7 +472,9 @@ fn run_accept(args: &AcceptArgs) -> anyhow::Result<Status> {
             (None, None) => anyhow::bail!("name an asset, or a product and a version"),
         };
         if args.component.is_some() && matches!(subject, AcceptanceSubject::Asset(_)) {
-            anyhow::bail!("--component applies to a product version (PRODUCT VERSION), not to an asset");
+            anyhow::bail!(
+                "--component applies to a product version (PRODUCT VERSION), not to an asset"
+            );
         }
         let new = NewAcceptance {
             subject,
@@ -513,7 +537,11 @@ fn run_notice(args: &NoticeArgs) -> anyhow::Result<Status> {
         anyhow::Ok((key, portfolio(lifecycle_db).await?))
     }))?;
     let Some(notice) = medsbom_lifecycle::build_notice(&portfolio, key.id, as_of) else {
-        anyhow::bail!("product version {} {} vanished while the notice was built", key.product, key.version);
+        anyhow::bail!(
+            "product version {} {} vanished while the notice was built",
+            key.product,
+            key.version
+        );
     };
     match args.format {
         NoticeFormat::Html => output::print_stdout(&medsbom_lifecycle::notice_html(&notice))?,
@@ -566,7 +594,11 @@ fn notice_texts_json(texts: &NoticeTexts) -> Value {
 
 fn dates_text(dates: &LifecycleDates) -> String {
     let mut res = String::new();
-    for (name, milestone) in [("release", dates.release), ("end of life", dates.eol), ("end of support", dates.eos)] {
+    for (name, milestone) in [
+        ("release", dates.release),
+        ("end of life", dates.eol),
+        ("end of support", dates.eos),
+    ] {
         match milestone {
             Some(m) => {
                 res.push_str(&format!("  {name}: {}", m.date));
@@ -671,7 +703,14 @@ fn periods_text(periods: &[StagePeriod]) -> String {
 }
 
 fn report_text(report: &TimelineReport) -> String {
-    const HEADER: [&str; 6] = ["MANUFACTURER", "PRODUCT", "VERSION", "STAGE", "EOS", "TIMELINE"];
+    const HEADER: [&str; 6] = [
+        "MANUFACTURER",
+        "PRODUCT",
+        "VERSION",
+        "STAGE",
+        "EOS",
+        "TIMELINE",
+    ];
     let rows: Vec<Vec<String>> = report
         .product_versions
         .iter()
@@ -686,9 +725,19 @@ fn report_text(report: &TimelineReport) -> String {
             ]
         })
         .collect();
-    let mut res = format!("Lifecycle from {} to {}\n\n", report.as_of, report.horizon_end);
+    let mut res = format!(
+        "Lifecycle from {} to {}\n\n",
+        report.as_of, report.horizon_end
+    );
     res.push_str(&output::table(&HEADER, &rows));
-    const COMPONENT_HEADER: [&str; 6] = ["PRODUCT", "VERSION", "COMPONENT", "COMPONENT VERSION", "EOS", "STATUS"];
+    const COMPONENT_HEADER: [&str; 6] = [
+        "PRODUCT",
+        "VERSION",
+        "COMPONENT",
+        "COMPONENT VERSION",
+        "EOS",
+        "STATUS",
+    ];
     let component_rows: Vec<Vec<String>> = report
         .product_versions
         .iter()
@@ -699,7 +748,9 @@ fn report_text(report: &TimelineReport) -> String {
                     pv.version.clone(),
                     c.name.clone(),
                     c.version.clone().unwrap_or_default(),
-                    c.date.map(|d| d.to_string()).unwrap_or_else(|| "unknown".to_owned()),
+                    c.date
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "unknown".to_owned()),
                     match c.unsupported {
                         true => "out of support".to_owned(),
                         false => "ends within the horizon".to_owned(),
