@@ -131,9 +131,7 @@ impl Store {
                 self.stored_sbom(sbom_id).await?,
             ));
         }
-        let tp = std::time::Instant::now();
         let prepared = prepare(req)?;
-        eprintln!("PROBE prepare {:?}", tp.elapsed());
         let compressed =
             zstd::bulk::compress(req.raw, ZSTD_LEVEL).map_err(|source| StoreError::Io {
                 context: "cannot compress",
@@ -141,13 +139,11 @@ impl Store {
                 source,
             })?;
         let context = "storing the sbom";
-        let tb = std::time::Instant::now();
         let mut tx = self
             .pool
             .begin_write()
             .await
             .map_err(|err| self.db_err(context, err))?;
-        eprintln!("PROBE begin {:?}", tb.elapsed());
         let stored = self
             .ingest_in(&mut tx, req, &prepared, &sha256, &compressed)
             .await?;
@@ -164,9 +160,7 @@ impl Store {
                 self.stored_sbom(sbom_id).await?,
             ));
         };
-        let tc = std::time::Instant::now();
         tx.commit().await.map_err(|err| self.db_err(context, err))?;
-        eprintln!("PROBE commit {:?}", tc.elapsed());
         Ok(IngestOutcome::Stored(stored))
     }
 
@@ -251,7 +245,6 @@ impl Store {
         sha256: &str,
         compressed: &[u8],
     ) -> Result<Option<StoredSbom>, StoreError> {
-        let self_t = std::time::Instant::now();
         let err = |context: &'static str| move |err| self.db_err(context, err);
         let shape = |context: &'static str| move |err| self.shape_err(context, err);
 
@@ -373,15 +366,11 @@ impl Store {
         .await
         .map_err(err(context))?;
 
-        let t0 = std::time::Instant::now();
         let package_ids = self.store_packages(tx, &prepared.packages).await?;
-        let t1 = std::time::Instant::now();
         self.store_components(tx, req, prepared, &package_ids, sbom_id, organization_id)
             .await?;
-        let t2 = std::time::Instant::now();
         self.store_relationships(tx, prepared, sbom_id, organization_id)
             .await?;
-        eprintln!("PROBE head {:?} packages {:?} components {:?} relationships {:?}", t0 - self_t, t1 - t0, t2 - t1, t2.elapsed());
         self.store_milestones(tx, prepared, sbom_id, organization_id)
             .await?;
 
