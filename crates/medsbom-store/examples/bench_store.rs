@@ -349,7 +349,7 @@ async fn bench_backend(
     let mut range_times = Vec::with_capacity(config.n_queries);
     let mut n_hits = (0usize, 0usize);
     for _ in 0..config.n_queries {
-        let (ecosystem, name, _, purl) = package(rng.below(config.n_packages));
+        let (ecosystem, _, _, purl) = package(rng.below(config.n_packages));
         let base = purl.split('@').next().unwrap_or(&purl).to_owned();
         let query = SearchQuery {
             purl: Some(base.clone()),
@@ -359,16 +359,14 @@ async fn bench_backend(
         n_hits.0 += store.search(&query).await?.len();
         purl_times.push(t.elapsed());
 
-        let vers_scheme = ecosystem;
         let query = SearchQuery {
             purl: Some(base),
-            version_range: Some(format!("vers:{vers_scheme}/>=1.1.0|<1.3.0")),
+            version_range: Some(format!("vers:{ecosystem}/>=1.1.0|<1.3.0")),
             ..SearchQuery::default()
         };
         let t = Instant::now();
         n_hits.1 += store.search(&query).await?.len();
         range_times.push(t.elapsed());
-        let _ = name;
     }
     let (p50, p99) = percentiles(&mut purl_times);
     println!(

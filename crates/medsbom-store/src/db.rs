@@ -389,7 +389,7 @@ pub(crate) fn insert_json_sql(
 /// The table function that turns the JSON array in `$1` into rows with a `value` column.
 pub(crate) fn json_rows_source(postgres: bool) -> &'static str {
     if postgres {
-        "json_array_elements(CAST($1 AS json))"
+        "jsonb_array_elements(CAST($1 AS jsonb))"
     } else {
         "json_each($1)"
     }
@@ -399,7 +399,7 @@ pub(crate) fn json_rows_source(postgres: bool) -> &'static str {
 /// `value` column.
 pub(crate) fn json_texts_source(postgres: bool) -> &'static str {
     if postgres {
-        "json_array_elements_text(CAST($1 AS json))"
+        "jsonb_array_elements_text(CAST($1 AS jsonb))"
     } else {
         "json_each($1)"
     }

@@ -135,17 +135,17 @@ pub fn diff_sboms(old: &Sbom, new: &Sbom) -> Vec<DiffEntry> {
     diff_components(&old, &new)
 }
 
+/// The components of one identity: its version scheme, the old ones and the new ones.
+type IdentityGroup<'a> = (
+    Option<Scheme>,
+    Vec<&'a ComponentSummary>,
+    Vec<&'a ComponentSummary>,
+);
+
 /// Diff of two component lists, ordered by identity, then change.
 #[must_use]
 pub fn diff_components(old: &[ComponentSummary], new: &[ComponentSummary]) -> Vec<DiffEntry> {
-    let mut groups: BTreeMap<
-        String,
-        (
-            Option<Scheme>,
-            Vec<&ComponentSummary>,
-            Vec<&ComponentSummary>,
-        ),
-    > = BTreeMap::new();
+    let mut groups: BTreeMap<String, IdentityGroup<'_>> = BTreeMap::new();
     for component in old {
         let (identity, scheme) = identity_of(component);
         let group = groups

@@ -754,7 +754,7 @@ fn prepare<'a>(req: &'a IngestRequest<'a>) -> Result<Prepared<'a>, StoreError> {
                 .parent
                 .as_deref()
                 .and_then(|parent| idx_by_ref.get(parent).copied()),
-            is_root: sbom.roots.iter().any(|root| *root == component.bom_ref),
+            is_root: sbom.roots.contains(&component.bom_ref),
             eos_date,
         });
     }

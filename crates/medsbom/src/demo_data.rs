@@ -30,6 +30,10 @@ pub struct ExampleDevice {
     pub sbom: Sbom,
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call per row of the example tables below, one argument per column"
+)]
 const fn row(
     name: &'static str,
     version: &'static str,

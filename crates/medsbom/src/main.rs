@@ -43,6 +43,18 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Restore the database from a backup.
     Restore(cmd::backup::RestoreArgs),
+    /// Import vulnerability and end-of-life feeds (OSV, NVD, CVE 5, KEV, EPSS, CSAF, endoflife.date).
+    Feeds(cmd::feeds::FeedsArgs),
+    /// List vulnerability findings of the stored SBOMs (matching new packages first).
+    Vulns(cmd::vulns::VulnsArgs),
+    /// Match one SBOM file against the imported feeds without storing it.
+    ScanSbom(cmd::scan_sbom::ScanSbomArgs),
+    /// Product-version lifecycle (IMDRF N70): EOL/EOS dates, alerts, reports, risk acceptance.
+    Lifecycle(cmd::lifecycle::LifecycleArgs),
+    /// Deployed device inventory: import, list, show, set, retire.
+    Assets(cmd::assets::AssetsArgs),
+    /// Which deployed devices, where, are affected by a vulnerability or package.
+    Impact(cmd::impact::ImpactArgs),
     /// Run the main job end to end on the project's own example device SBOMs.
     Demo(cmd::demo::DemoArgs),
 }
@@ -72,6 +84,12 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Backup(args) => cmd::backup::run_backup(&args),
         Command::Restore(args) => cmd::backup::run_restore(&args),
+        Command::Feeds(args) => cmd::feeds::run(&args),
+        Command::Vulns(args) => cmd::vulns::run(&args),
+        Command::ScanSbom(args) => cmd::scan_sbom::run(&args),
+        Command::Lifecycle(args) => cmd::lifecycle::run(&args),
+        Command::Assets(args) => cmd::assets::run(&args),
+        Command::Impact(args) => cmd::impact::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
     };
     match result {

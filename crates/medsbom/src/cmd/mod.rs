@@ -1,19 +1,25 @@
 //! One module per subcommand: its clap `Args` struct and a `run` function returning a
 //! [`crate::output::Status`].
 
+pub mod assets;
 pub mod backup;
 pub mod check;
 pub mod convert;
 pub mod db;
 pub mod demo;
 pub mod diff;
+pub mod feeds;
+pub mod impact;
 pub mod ingest;
 pub mod input;
 pub mod inspect;
+pub mod lifecycle;
 pub mod products;
 pub mod sboms;
+pub mod scan_sbom;
 pub mod search;
 pub mod validate;
+pub mod vulns;
 
 /// Today's date (UTC) from the system clock; commands take `--as-of` to override it.
 #[must_use]

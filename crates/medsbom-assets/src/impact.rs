@@ -1,0 +1,629 @@
+//! Incident impact: which deployed devices, where, carry a vulnerability or a component.
+//!
+//! The walk is vulnerability → advisories of its alias group → findings (package ids) →
+//! components of the newest SBOM revision of each product version → the assets running
+//! that version, in one SQL query that uses the indexes at every step
+//! (`advisories_advisory_id`, `findings_advisory`, `sbom_components_package`, the primary
+//! keys of `sboms` and `product_versions`, and `assets_product_version`). A component
+//! search (purl, CPE, name, version range) replaces the first steps by the matching
+//! packages. Each row is one (asset, component) pair with its [`crate::priority`].
+//!
+//! VEX is not stored yet: every row's `vex_status` is `None`. The query selects it as a
+//! column so that a join on a VEX table (by vulnerability, package and product version)
+//! slots in; rows whose status is `not_affected` or `fixed` are then suppressed unless
+//! asked for ([`is_suppressed`]).
+
+use std::collections::BTreeMap;
+
+use medsbom_versions::cpe::{Cpe, CpeValue, cpe_matches};
+use medsbom_versions::purl::Purl;
+use medsbom_versions::vers::VersionRange;
+
+use crate::AssetError;
+use crate::db::{AssetDb, Param, Row, placeholders};
+use crate::model::{Criticality, Exposure, credentials_known, location_text};
+use crate::priority::{
+    DeviceInputs, ThreatInputs, asset_priority, criticality_weight, exposure_weight,
+};
+use crate::threat::{ID_CHUNK, Vulnerability, find_vulnerability};
+
+/// What to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImpactTarget {
+    /// A vulnerability id (CVE, GHSA, OSV id…; any alias of the group).
+    Vulnerability(String),
+    /// A purl; without a version every version of the package.
+    Purl(String),
+    /// A CPE name or pattern (2.3 or 2.2 URI form), matched per NISTIR 7696.
+    Cpe(String),
+    /// A component name (case-insensitive, exact).
+    Component(String),
+}
+
+/// An impact request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactQuery {
+    /// The organization whose assets are searched.
+    pub organization: String,
+    /// What to look for.
+    pub target: ImpactTarget,
+    /// A `vers:` range the component's version must be in (component searches only).
+    pub version_range: Option<String>,
+    /// For a component search: what to assume about the vulnerability behind it (for one
+    /// not yet in the feeds). Ignored for a vulnerability, whose feeds say it.
+    pub assumed_threat: Option<ThreatInputs>,
+    /// Also list rows that VEX suppresses (`not_affected`, `fixed`).
+    pub include_suppressed: bool,
+}
+
+/// One affected asset and the component that makes it so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactRow {
+    /// The hospital's asset tag.
+    pub asset_id: String,
+    /// Manufacturer as the inventory writes it.
+    pub manufacturer: Option<String>,
+    /// Product as the inventory writes it.
+    pub product: Option<String>,
+    /// Product version as the inventory writes it.
+    pub product_version: Option<String>,
+    /// Site.
+    pub site: Option<String>,
+    /// Building.
+    pub building: Option<String>,
+    /// Ward or department.
+    pub department: Option<String>,
+    /// Network zone or VLAN.
+    pub zone: Option<String>,
+    /// IP addresses.
+    pub ip: Option<String>,
+    /// Host name.
+    pub hostname: Option<String>,
+    /// Patient-safety criticality.
+    pub criticality: Option<Criticality>,
+    /// Network exposure.
+    pub exposure: Option<Exposure>,
+    /// Known default or hard-coded credentials.
+    pub default_credentials: bool,
+    /// The matching component's package id.
+    pub package_id: i64,
+    /// The matching component's name.
+    pub component: String,
+    /// Its version.
+    pub component_version: Option<String>,
+    /// Its purl.
+    pub purl: Option<String>,
+    /// The vulnerability (`None` for a component search).
+    pub vulnerability_id: Option<String>,
+    /// The VEX status for this product version, when one is recorded.
+    pub vex_status: Option<String>,
+    /// What the vulnerability contributes to the priority.
+    pub threat: ThreatInputs,
+    /// The vulnerability priority `V` (0–100).
+    pub vulnerability_priority: f64,
+    /// The criticality weight `C`.
+    pub criticality_weight: f64,
+    /// The exposure weight `X`.
+    pub exposure_weight: f64,
+    /// The asset priority (0–100), see [`crate::priority`].
+    pub priority: f64,
+}
+
+impl ImpactRow {
+    /// Site, building and ward joined with ` / `.
+    #[must_use]
+    pub fn location(&self) -> String {
+        location_text(
+            self.site.as_deref(),
+            self.building.as_deref(),
+            self.department.as_deref(),
+        )
+    }
+}
+
+/// The answer to an [`ImpactQuery`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactReport {
+    /// The vulnerability, for a vulnerability target.
+    pub vulnerability: Option<Vulnerability>,
+    /// The affected assets, highest priority first (then most critical, then asset id).
+    pub rows: Vec<ImpactRow>,
+    /// Rows left out because VEX suppresses them.
+    pub n_suppressed: usize,
+}
+
+impl ImpactReport {
+    /// How many distinct assets are affected.
+    #[must_use]
+    pub fn n_assets(&self) -> usize {
+        let mut ids: Vec<&str> = self.rows.iter().map(|r| r.asset_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+/// How to group impact rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    /// By site.
+    Site,
+    /// By site and ward.
+    Ward,
+    /// By manufacturer, product and version.
+    Product,
+}
+
+/// A group of impact rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactGroup {
+    /// The group's name (`North Campus / ICU`, `Acme Ventilator 2.1`; `(unknown)` when the
+    /// inventory leaves it empty).
+    pub key: String,
+    /// Its rows, highest priority first.
+    pub rows: Vec<ImpactRow>,
+    /// The highest priority of its rows.
+    pub max_priority: f64,
+}
+
+/// Whether a VEX status suppresses a row (`not_affected` or `fixed`).
+#[must_use]
+pub fn is_suppressed(vex_status: Option<&str>) -> bool {
+    matches!(vex_status, Some("not_affected" | "fixed"))
+}
+
+/// Groups rows (which keep their order inside each group); groups with the highest
+/// priority come first, then by name.
+#[must_use]
+pub fn group_rows(rows: &[ImpactRow], by: GroupBy) -> Vec<ImpactGroup> {
+    let mut groups: BTreeMap<String, Vec<ImpactRow>> = BTreeMap::new();
+    for row in rows {
+        let key = match by {
+            GroupBy::Site => row.site.clone().unwrap_or_default(),
+            GroupBy::Ward => location_text(row.site.as_deref(), None, row.department.as_deref()),
+            GroupBy::Product => [
+                row.manufacturer.as_deref(),
+                row.product.as_deref(),
+                row.product_version.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        };
+        let key = if key.trim().is_empty() {
+            "(unknown)".to_owned()
+        } else {
+            key
+        };
+        groups.entry(key).or_default().push(row.clone());
+    }
+    let mut res: Vec<ImpactGroup> = groups
+        .into_iter()
+        .map(|(key, rows)| {
+            let max_priority = rows.iter().map(|r| r.priority).fold(0.0, f64::max);
+            ImpactGroup {
+                key,
+                rows,
+                max_priority,
+            }
+        })
+        .collect();
+    res.sort_by(|a, b| {
+        b.max_priority
+            .total_cmp(&a.max_priority)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    res
+}
+
+/// Finds the affected assets.
+pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, AssetError> {
+    let range = match query.version_range.as_deref() {
+        Some(text) => {
+            if matches!(query.target, ImpactTarget::Vulnerability(_)) {
+                return Err(AssetError::Invalid {
+                    what: "version range",
+                    value: text.to_owned(),
+                    reason: "applies to a component search (purl, CPE or name), not to a \
+                             vulnerability"
+                        .to_owned(),
+                });
+            }
+            Some(
+                VersionRange::parse(text.trim()).map_err(|err| AssetError::Invalid {
+                    what: "version range",
+                    value: text.to_owned(),
+                    reason: err.to_string(),
+                })?,
+            )
+        }
+        None => None,
+    };
+    let (vulnerability, rows) = match &query.target {
+        ImpactTarget::Vulnerability(id) => {
+            let Some(vulnerability) = find_vulnerability(db, id).await? else {
+                return Err(AssetError::NotFound(format!(
+                    "vulnerability {id} is not in the imported feeds; import them (medsbom \
+                     feeds import) or search by component (--purl, --cpe, --component)"
+                )));
+            };
+            let rows = vulnerability_rows(db, &query.organization, &vulnerability).await?;
+            (Some(vulnerability), rows)
+        }
+        target => {
+            let threat = query
+                .assumed_threat
+                .clone()
+                .unwrap_or_else(ThreatInputs::unknown);
+            let rows =
+                component_rows(db, &query.organization, target, range.as_ref(), &threat).await?;
+            (None, rows)
+        }
+    };
+    let n_before = rows.len();
+    let mut rows: Vec<ImpactRow> = rows
+        .into_iter()
+        .filter(|row| query.include_suppressed || !is_suppressed(row.vex_status.as_deref()))
+        .collect();
+    let n_suppressed = n_before - rows.len();
+    sort_rows(&mut rows);
+    Ok(ImpactReport {
+        vulnerability,
+        rows,
+        n_suppressed,
+    })
+}
+
+/// Highest priority first, then most critical, then by asset id and component.
+pub(crate) fn sort_rows(rows: &mut [ImpactRow]) {
+    rows.sort_by(|a, b| {
+        b.priority
+            .total_cmp(&a.priority)
+            .then_with(|| rank(a.criticality).cmp(&rank(b.criticality)))
+            .then_with(|| a.asset_id.cmp(&b.asset_id))
+            .then_with(|| a.component.cmp(&b.component))
+            .then_with(|| a.component_version.cmp(&b.component_version))
+    });
+}
+
+fn rank(criticality: Option<Criticality>) -> usize {
+    criticality.map_or(Criticality::ALL.len(), |c| c as usize)
+}
+
+/// The asset and component columns of an impact row; `m` is the (product version, package)
+/// pairs, `a` the assets, `k` the packages. The VEX status is a NULL column until VEX is
+/// stored.
+const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
+     a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
+     a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT)";
+
+async fn vulnerability_rows(
+    db: &AssetDb,
+    organization: &str,
+    vulnerability: &Vulnerability,
+) -> Result<Vec<ImpactRow>, AssetError> {
+    let context = "finding the assets a vulnerability affects";
+    let members: Vec<Param<'_>> = vulnerability
+        .aliases
+        .iter()
+        .map(|id| Param::Text(Some(id)))
+        .collect();
+    let mut res = Vec::new();
+    for chunk in members.chunks(ID_CHUNK) {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM \
+             (SELECT DISTINCT s.product_version_id AS pv_id, c.package_id AS package_id \
+              FROM advisories adv \
+              JOIN findings f ON f.advisory_row = adv.id \
+              JOIN sbom_components c ON c.package_id = f.package_id \
+              JOIN sboms s ON s.id = c.sbom_id \
+              JOIN product_versions pv ON pv.id = s.product_version_id \
+              AND pv.latest_sbom_id = s.id \
+              WHERE adv.withdrawn IS NULL AND adv.advisory_id IN ({})) m \
+             JOIN assets a ON a.product_version_id = m.pv_id \
+             JOIN packages k ON k.id = m.package_id \
+             WHERE a.retired_at IS NULL AND a.organization_id = \
+             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
+            placeholders(2, chunk.len())
+        );
+        let mut params = vec![Param::Text(Some(organization))];
+        params.extend_from_slice(chunk);
+        let rows = db.fetch_all(context, &sql, &params).await?;
+        for row in &rows {
+            let row = impact_row(row, Some(&vulnerability.id), &vulnerability.threat)
+                .map_err(|message| db.corrupt(context, message))?;
+            res.push(row);
+        }
+    }
+    // The same (asset, package) twice would mean two chunks of aliases found it.
+    res.sort_by(|a, b| (&a.asset_id, a.package_id).cmp(&(&b.asset_id, b.package_id)));
+    res.dedup_by(|a, b| a.asset_id == b.asset_id && a.package_id == b.package_id);
+    Ok(res)
+}
+
+async fn component_rows(
+    db: &AssetDb,
+    organization: &str,
+    target: &ImpactTarget,
+    range: Option<&VersionRange>,
+    threat: &ThreatInputs,
+) -> Result<Vec<ImpactRow>, AssetError> {
+    let context = "finding the assets with a component";
+    let invalid = |what: &'static str, value: &str, reason: String| AssetError::Invalid {
+        what,
+        value: value.to_owned(),
+        reason,
+    };
+    // The packages: a subquery when the database can decide alone, else ids checked here.
+    let mut package_filter: Option<(String, Vec<String>)> = None;
+    let mut candidates: Option<(String, Vec<String>)> = None;
+    let mut cpe_pattern = None;
+    match target {
+        ImpactTarget::Vulnerability(_) => return Ok(Vec::new()),
+        ImpactTarget::Purl(text) => {
+            let purl =
+                Purl::parse(text.trim()).map_err(|err| invalid("purl", text, err.to_string()))?;
+            let mut sql = "k.purl_key = $2".to_owned();
+            let mut params = vec![purl.package_key()];
+            if let Some(version) = purl.version() {
+                sql.push_str(" AND k.version = $3");
+                params.push(version.to_owned());
+            }
+            package_filter = Some((sql, params));
+        }
+        ImpactTarget::Component(name) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(invalid("component name", name, "empty".to_owned()));
+            }
+            package_filter = Some((
+                "lower(k.name) = lower($2)".to_owned(),
+                vec![name.to_owned()],
+            ));
+        }
+        ImpactTarget::Cpe(text) => {
+            let cpe =
+                Cpe::parse(text.trim()).map_err(|err| invalid("CPE", text, err.to_string()))?;
+            candidates = Some(match cpe_bounds(&cpe) {
+                Some((low, high)) => ("k.cpe >= $1 AND k.cpe < $2".to_owned(), vec![low, high]),
+                None => ("k.cpe IS NOT NULL".to_owned(), Vec::new()),
+            });
+            cpe_pattern = Some(cpe);
+        }
+    }
+    if range.is_some()
+        && let Some((sql, params)) = package_filter.take()
+    {
+        // Renumber `$2…` to `$1…` for a query of its own.
+        let sql = (2..=params.len() + 1).fold(sql, |sql, n| {
+            sql.replace(&format!("${n}"), &format!("${}", n - 1))
+        });
+        candidates = Some((sql, params));
+    }
+    if let Some((sql, params)) = package_filter {
+        let sql = format!(
+            "{} WHERE a.retired_at IS NULL AND a.organization_id = \
+             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
+            pairs_sql(&format!("SELECT k.id FROM packages k WHERE {sql}"))
+        );
+        let mut all = vec![Param::Text(Some(organization))];
+        all.extend(params.iter().map(|p| Param::Text(Some(p))));
+        let rows = db.fetch_all(context, &sql, &all).await?;
+        return rows
+            .iter()
+            .map(|row| impact_row(row, None, threat).map_err(|m| db.corrupt(context, m)))
+            .collect();
+    }
+    let Some((where_sql, params)) = candidates else {
+        return Ok(Vec::new());
+    };
+    let sql = format!("SELECT k.id, k.version, k.cpe FROM packages k WHERE {where_sql}");
+    let params: Vec<Param<'_>> = params.iter().map(|p| Param::Text(Some(p))).collect();
+    let rows = db.fetch_all(context, &sql, &params).await?;
+    let mut package_ids = Vec::new();
+    for row in &rows {
+        let read = || -> Result<(i64, Option<String>, Option<String>), String> {
+            Ok((row.int(0)?, row.opt_text(1)?, row.opt_text(2)?))
+        };
+        let (id, version, cpe) = read().map_err(|message| db.corrupt(context, message))?;
+        if let Some(pattern) = &cpe_pattern {
+            let matches = cpe
+                .as_deref()
+                .and_then(|text| Cpe::parse(text).ok())
+                .is_some_and(|target| cpe_matches(pattern, &target));
+            if !matches {
+                continue;
+            }
+        }
+        if let Some(range) = range {
+            // A version the range's scheme cannot read is not in the range.
+            let inside = version
+                .as_deref()
+                .is_some_and(|v| range.contains(v).unwrap_or(false));
+            if !inside {
+                continue;
+            }
+        }
+        package_ids.push(id);
+    }
+    let mut res = Vec::new();
+    for chunk in package_ids.chunks(ID_CHUNK) {
+        let sql = format!(
+            "{} WHERE a.retired_at IS NULL AND a.organization_id = \
+             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
+            pairs_sql(&placeholders(2, chunk.len()))
+        );
+        let mut all = vec![Param::Text(Some(organization))];
+        all.extend(chunk.iter().map(|id| Param::Int(Some(*id))));
+        let rows = db.fetch_all(context, &sql, &all).await?;
+        for row in &rows {
+            res.push(impact_row(row, None, threat).map_err(|m| db.corrupt(context, m))?);
+        }
+    }
+    Ok(res)
+}
+
+/// The impact query for the packages `package_ids` (a subquery or a parameter list).
+fn pairs_sql(package_ids: &str) -> String {
+    format!(
+        "SELECT {ROW_COLUMNS} FROM \
+         (SELECT DISTINCT s.product_version_id AS pv_id, c.package_id AS package_id \
+          FROM sbom_components c \
+          JOIN sboms s ON s.id = c.sbom_id \
+          JOIN product_versions pv ON pv.id = s.product_version_id AND pv.latest_sbom_id = s.id \
+          WHERE c.package_id IN ({package_ids})) m \
+         JOIN assets a ON a.product_version_id = m.pv_id \
+         JOIN packages k ON k.id = m.package_id"
+    )
+}
+
+/// Reads a row of [`ROW_COLUMNS`] and computes its priority.
+pub(crate) fn impact_row(
+    row: &Row,
+    vulnerability_id: Option<&str>,
+    threat: &ThreatInputs,
+) -> Result<ImpactRow, String> {
+    let criticality = match row.opt_text(10)? {
+        Some(text) => {
+            Some(Criticality::parse(&text).ok_or_else(|| format!("unknown criticality {text:?}"))?)
+        }
+        None => None,
+    };
+    let exposure = match row.opt_text(11)? {
+        Some(text) => {
+            Some(Exposure::parse(&text).ok_or_else(|| format!("unknown exposure {text:?}"))?)
+        }
+        None => None,
+    };
+    let default_credentials = credentials_known(row.opt_text(12)?.as_deref());
+    let device = DeviceInputs {
+        criticality,
+        exposure,
+        default_credentials,
+    };
+    let vulnerability_priority = threat.vulnerability_priority();
+    Ok(ImpactRow {
+        asset_id: row.text(0)?,
+        manufacturer: row.opt_text(1)?,
+        product: row.opt_text(2)?,
+        product_version: row.opt_text(3)?,
+        site: row.opt_text(4)?,
+        building: row.opt_text(5)?,
+        department: row.opt_text(6)?,
+        zone: row.opt_text(7)?,
+        ip: row.opt_text(8)?,
+        hostname: row.opt_text(9)?,
+        criticality,
+        exposure,
+        default_credentials,
+        package_id: row.int(13)?,
+        component: row.text(14)?,
+        component_version: row.opt_text(15)?,
+        purl: row.opt_text(16)?,
+        vulnerability_id: vulnerability_id.map(str::to_owned),
+        vex_status: row.opt_text(17)?,
+        threat: threat.clone(),
+        vulnerability_priority,
+        criticality_weight: criticality_weight(criticality),
+        exposure_weight: exposure_weight(exposure, default_credentials),
+        priority: asset_priority(vulnerability_priority, &device),
+    })
+}
+
+/// `[low, high)` on the canonical CPE text for a pattern whose part, vendor and product are
+/// plain values: every matching name starts with `cpe:2.3:part:vendor:product:`.
+fn cpe_bounds(cpe: &Cpe) -> Option<(String, String)> {
+    let plain = |value: &CpeValue| match value {
+        CpeValue::Value(text) if !value.has_wildcards() => Some(text.clone()),
+        _ => None,
+    };
+    let part = plain(cpe.part())?;
+    let vendor = plain(cpe.vendor())?;
+    let product = plain(cpe.product())?;
+    // ';' is the character after ':'.
+    Some((
+        format!("cpe:2.3:{part}:{vendor}:{product}:"),
+        format!("cpe:2.3:{part}:{vendor}:{product};"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(asset_id: &str, site: &str, ward: &str, priority: f64) -> ImpactRow {
+        ImpactRow {
+            asset_id: asset_id.to_owned(),
+            manufacturer: Some("Acme".to_owned()),
+            product: Some("Pump".to_owned()),
+            product_version: Some("1.0".to_owned()),
+            site: Some(site.to_owned()),
+            building: None,
+            department: Some(ward.to_owned()),
+            zone: None,
+            ip: None,
+            hostname: None,
+            criticality: None,
+            exposure: None,
+            default_credentials: false,
+            package_id: 1,
+            component: "zlib".to_owned(),
+            component_version: Some("1.2.11".to_owned()),
+            purl: None,
+            vulnerability_id: None,
+            vex_status: None,
+            threat: ThreatInputs::unknown(),
+            vulnerability_priority: 20.0,
+            criticality_weight: 0.7,
+            exposure_weight: 0.7,
+            priority,
+        }
+    }
+
+    #[test]
+    fn groups_put_the_most_urgent_first() {
+        let rows = vec![
+            row("a", "North", "ICU", 50.0),
+            row("b", "North", "Lab", 70.0),
+            row("c", "South", "ICU", 20.0),
+            row("d", "", "", 10.0),
+        ];
+        let wards = group_rows(&rows, GroupBy::Ward);
+        let keys: Vec<&str> = wards.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["North / Lab", "North / ICU", "South / ICU", "(unknown)"]
+        );
+        let sites = group_rows(&rows, GroupBy::Site);
+        assert_eq!(sites[0].key, "North");
+        assert_eq!(sites[0].rows.len(), 2);
+        assert_eq!(sites[0].max_priority, 70.0);
+        let products = group_rows(&rows, GroupBy::Product);
+        assert_eq!(products.len(), 1);
+        assert_eq!(products[0].key, "Acme Pump 1.0");
+    }
+
+    #[test]
+    fn vex_suppresses_not_affected_and_fixed() {
+        assert!(is_suppressed(Some("not_affected")));
+        assert!(is_suppressed(Some("fixed")));
+        assert!(!is_suppressed(Some("affected")));
+        assert!(!is_suppressed(Some("under_investigation")));
+        assert!(!is_suppressed(None));
+    }
+
+    #[test]
+    fn cpe_bounds_need_a_plain_vendor_and_product() {
+        let cpe = Cpe::parse("cpe:2.3:a:zlib:zlib:1.2.*:*:*:*:*:*:*:*").unwrap();
+        assert_eq!(
+            cpe_bounds(&cpe),
+            Some((
+                "cpe:2.3:a:zlib:zlib:".to_owned(),
+                "cpe:2.3:a:zlib:zlib;".to_owned()
+            ))
+        );
+        let cpe = Cpe::parse("cpe:2.3:a:*:zlib:*:*:*:*:*:*:*:*").unwrap();
+        assert_eq!(cpe_bounds(&cpe), None);
+    }
+}

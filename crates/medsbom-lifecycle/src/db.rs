@@ -1,0 +1,433 @@
+//! The database handle of the lifecycle services: a pool of either backend and one small
+//! interface to run a statement with positional parameters (`$1`, `$2`, … on both SQLite and
+//! PostgreSQL) and read plain values back.
+//!
+//! The tables live in the store's migrations (`0003_lifecycle.sql`); [`LifecycleDb`] expects
+//! a database that `medsbom_store::Store::open` has already brought to the current schema.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+};
+use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
+
+use crate::LifecycleError;
+
+/// How long a writer waits for the SQLite write lock (and anyone for a pooled connection).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connection pool to the medsbom database, on SQLite or PostgreSQL.
+///
+/// Cloning is cheap and shares the pool.
+#[derive(Clone)]
+pub struct LifecycleDb {
+    pool: Pool,
+    /// The database for messages: the SQLite path, or the URL without its password.
+    name: String,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl LifecycleDb {
+    /// Connects to the database `db`, given as to `medsbom_store::Store::open`: a
+    /// `postgres://` or `postgresql://` URL, a `sqlite:` URL, or a SQLite file path. The
+    /// database must exist and carry the current schema (open it with the store first).
+    pub async fn connect(db: &str) -> Result<LifecycleDb, LifecycleError> {
+        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            let name = redact_password(db);
+            let options =
+                PgConnectOptions::from_str(db).map_err(|source| LifecycleError::Open {
+                    db: name.clone(),
+                    source,
+                })?;
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(BUSY_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(|source| LifecycleError::Open {
+                    db: name.clone(),
+                    source,
+                })?;
+            return Ok(LifecycleDb::from_postgres_pool(pool, &name));
+        }
+        let options = if db.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(db).map_err(|source| LifecycleError::Open {
+                db: db.to_owned(),
+                source,
+            })?
+        } else {
+            SqliteConnectOptions::new().filename(db)
+        };
+        let options = options
+            .create_if_missing(false)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let name = options.get_filename().display().to_string();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(BUSY_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|source| LifecycleError::Open {
+                db: name.clone(),
+                source,
+            })?;
+        Ok(LifecycleDb::from_sqlite_pool(pool, &name))
+    }
+
+    /// Wraps an existing SQLite pool (e.g. the store's); `name` names the database in
+    /// messages.
+    #[must_use]
+    pub fn from_sqlite_pool(pool: SqlitePool, name: &str) -> LifecycleDb {
+        LifecycleDb {
+            pool: Pool::Sqlite(pool),
+            name: name.to_owned(),
+        }
+    }
+
+    /// Wraps an existing PostgreSQL pool (e.g. the store's); `name` names the database in
+    /// messages (without password).
+    #[must_use]
+    pub fn from_postgres_pool(pool: PgPool, name: &str) -> LifecycleDb {
+        LifecycleDb {
+            pool: Pool::Postgres(pool),
+            name: name.to_owned(),
+        }
+    }
+
+    /// The database as shown in messages.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite, so that the write lock is
+    /// taken at once rather than failing later).
+    pub(crate) async fn begin_write(&self, context: &str) -> Result<Tx, LifecycleError> {
+        let res = match &self.pool {
+            Pool::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
+            Pool::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
+        };
+        res.map_err(|err| self.db_err(context, err))
+    }
+
+    /// Runs a query and returns all rows.
+    pub(crate) async fn fetch_all(
+        &self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, LifecycleError> {
+        let res = match &self.pool {
+            Pool::Sqlite(pool) => match sqlite_query(sql, params).fetch_all(pool).await {
+                Ok(rows) => rows.iter().map(sqlite_row).collect(),
+                Err(err) => Err(err),
+            },
+            Pool::Postgres(pool) => match pg_query(sql, params).fetch_all(pool).await {
+                Ok(rows) => rows.iter().map(pg_row).collect(),
+                Err(err) => Err(err),
+            },
+        };
+        res.map_err(|err| self.db_err(context, err))
+    }
+
+    pub(crate) fn db_err(&self, context: &str, source: sqlx::Error) -> LifecycleError {
+        LifecycleError::Database {
+            db: self.name.clone(),
+            context: context.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn corrupt(&self, context: &str, message: String) -> LifecycleError {
+        LifecycleError::Corrupt {
+            db: self.name.clone(),
+            context: context.to_owned(),
+            message,
+        }
+    }
+}
+
+/// An open write transaction; dropping it without [`Tx::commit`] rolls it back.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) async fn fetch_all(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => {
+                let rows = sqlite_query(sql, params).fetch_all(&mut **tx).await?;
+                rows.iter().map(sqlite_row).collect()
+            }
+            Tx::Postgres(tx) => {
+                let rows = pg_query(sql, params).fetch_all(&mut **tx).await?;
+                rows.iter().map(pg_row).collect()
+            }
+        }
+    }
+
+    pub(crate) async fn execute(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => Ok(sqlite_query(sql, params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()),
+            Tx::Postgres(tx) => Ok(pg_query(sql, params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// One statement parameter; each variant carries its SQL type so that a NULL is typed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Param<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+}
+
+/// One value of a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+/// A result row: its values in column order.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    values: Vec<Value>,
+}
+
+impl Row {
+    fn value(&self, idx: usize) -> Result<&Value, String> {
+        self.values
+            .get(idx)
+            .ok_or_else(|| format!("row has no column {idx}"))
+    }
+
+    /// A non-NULL integer.
+    pub(crate) fn int(&self, idx: usize) -> Result<i64, String> {
+        match self.value(idx)? {
+            Value::Int(value) => Ok(*value),
+            other => Err(format!(
+                "column {idx}: expected an integer, found {other:?}"
+            )),
+        }
+    }
+
+    /// An integer or NULL.
+    pub(crate) fn opt_int(&self, idx: usize) -> Result<Option<i64>, String> {
+        match self.value(idx)? {
+            Value::Null => Ok(None),
+            Value::Int(value) => Ok(Some(*value)),
+            other => Err(format!(
+                "column {idx}: expected an integer or NULL, found {other:?}"
+            )),
+        }
+    }
+
+    /// A non-NULL text.
+    pub(crate) fn text(&self, idx: usize) -> Result<String, String> {
+        match self.value(idx)? {
+            Value::Text(value) => Ok(value.clone()),
+            other => Err(format!("column {idx}: expected a text, found {other:?}")),
+        }
+    }
+
+    /// A text or NULL.
+    pub(crate) fn opt_text(&self, idx: usize) -> Result<Option<String>, String> {
+        match self.value(idx)? {
+            Value::Null => Ok(None),
+            Value::Text(value) => Ok(Some(value.clone())),
+            other => Err(format!(
+                "column {idx}: expected a text or NULL, found {other:?}"
+            )),
+        }
+    }
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    let mut res = String::with_capacity(n * 6);
+    for idx in 0..n {
+        if 0 < idx {
+            res.push_str(", ");
+        }
+        res.push('$');
+        res.push_str(&(first + idx).to_string());
+    }
+    res
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `n_rows` rows, then `suffix`.
+pub(crate) fn insert_sql(table: &str, columns: &[&str], n_rows: usize, suffix: &str) -> String {
+    let mut res = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    for row in 0..n_rows {
+        if 0 < row {
+            res.push_str(", ");
+        }
+        res.push('(');
+        res.push_str(&placeholders(1 + row * columns.len(), columns.len()));
+        res.push(')');
+    }
+    if !suffix.is_empty() {
+        res.push(' ');
+        res.push_str(suffix);
+    }
+    res
+}
+
+fn sqlite_query<'q>(
+    sql: &str,
+    params: &[Param<'_>],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Text(value) => query.bind(value.map(str::to_owned)),
+        };
+    }
+    query
+}
+
+fn pg_query<'q>(
+    sql: &str,
+    params: &[Param<'_>],
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Text(value) => query.bind(value.map(str::to_owned)),
+        };
+    }
+    query
+}
+
+fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
+    let mut values = Vec::with_capacity(row.len());
+    for idx in 0..row.len() {
+        let raw = row.try_get_raw(idx)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let type_name = raw.type_info().name().to_owned();
+        let value = match type_name.as_str() {
+            "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
+            "TEXT" => Value::Text(row.try_get::<String, _>(idx)?),
+            other => return Err(unexpected_type(idx, other)),
+        };
+        values.push(value);
+    }
+    Ok(Row { values })
+}
+
+fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
+    let mut values = Vec::with_capacity(row.len());
+    for idx in 0..row.len() {
+        let raw = row.try_get_raw(idx)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let type_name = raw.type_info().name().to_owned();
+        let value = match type_name.as_str() {
+            "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
+            "INT4" => Value::Int(i64::from(row.try_get::<i32, _>(idx)?)),
+            "INT2" => Value::Int(i64::from(row.try_get::<i16, _>(idx)?)),
+            "BOOL" => Value::Int(i64::from(row.try_get::<bool, _>(idx)?)),
+            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get::<String, _>(idx)?),
+            other => return Err(unexpected_type(idx, other)),
+        };
+        values.push(value);
+    }
+    Ok(Row { values })
+}
+
+fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: idx.to_string(),
+        source: format!("the lifecycle services do not read columns of type {type_name}").into(),
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((user_info, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match user_info.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{insert_sql, redact_password};
+
+    #[test]
+    fn builds_multi_row_inserts() {
+        assert_eq!(
+            insert_sql("t", &["a", "b"], 2, "ON CONFLICT DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+        );
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_password("postgres://u:pw@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_password("/tmp/x.db"), "/tmp/x.db");
+    }
+}
