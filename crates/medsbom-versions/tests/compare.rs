@@ -223,6 +223,25 @@ fn generic_and_intdot() {
     check(g, "1.10", "1.9", Greater);
     check(g, "2023-01-01", "2023-1-2", Less);
     check(g, "RC1", "rc1", Equal);
+    // Qualifiers: pre-release words and a/b/c/m before a number sort below the release;
+    // other letters (OpenSSL's patch letters, p1, u202, sp1) after it.
+    check(g, "1.1.1k", "1.1.1", Greater);
+    check(g, "1.1.1k", "1.1.1l", Less);
+    check(g, "1.1.1", "1.1.1l", Less);
+    check(g, "1.0.2zh", "1.0.2a", Greater);
+    check(g, "1.0.2a", "1.0.3", Less);
+    check(g, "4.2.8p15", "4.2.8", Greater);
+    check(g, "4.2.8p15", "4.2.9", Less);
+    check(g, "8u202", "8", Greater);
+    check(g, "1.0a1", "1.0", Less);
+    check(g, "1.0a1", "1.0alpha1", Equal);
+    check(g, "1.0b2", "1.0rc1", Less);
+    check(g, "1.0-alpha", "1.0-beta", Less);
+    check(g, "1.0-SNAPSHOT", "1.0", Less);
+    check(g, "1.0-dev", "1.0", Less);
+    check(g, "1.0.final", "1.0", Equal);
+    check(g, "1.0-sp1", "1.0", Greater);
+    check(g, "1.0-sp1", "1.0.1", Less);
     check_invalid(g, "");
     check_invalid(g, "...");
     let i = Scheme::Intdot;

@@ -50,10 +50,66 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
-/// Generic ordering: digit runs compare numerically, letter runs ignoring ASCII case, a
-/// letter run is below a number (`1.0rc1` < `1.0.1`) and below the end of the version
-/// (`1.0rc1` < `1.0`), missing numbers count as 0 (`1.0` = `1`); separators are ignored and
-/// a leading `v` is dropped.
+/// What a letter run means in a generic version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Qualifier {
+    /// A pre-release marker (`alpha`, `beta`, `rc`, `dev`, `snapshot`, …, and the single
+    /// letters `a`, `b`, `c`, `m` when a number follows): below the release.
+    PreRelease,
+    /// `final`, `ga`, `release`: the release itself.
+    Release,
+    /// Anything else, e.g. OpenSSL's `1.1.1k`, `p1`, `u202`, `sp1`, `patch`: after the release.
+    PostRelease,
+}
+
+/// Classifies a letter run; `number_follows` tells whether a digit run comes right after it.
+fn qualifier(letters: &str, number_follows: bool) -> Qualifier {
+    const PRE_RELEASE: [&str; 11] = [
+        "alpha",
+        "beta",
+        "rc",
+        "cr",
+        "pre",
+        "preview",
+        "dev",
+        "snapshot",
+        "milestone",
+        "ea",
+        "test",
+    ];
+    const RELEASE: [&str; 3] = ["final", "ga", "release"];
+    let is = |word: &str| letters.eq_ignore_ascii_case(word);
+    if PRE_RELEASE.iter().any(|w| is(w)) {
+        return Qualifier::PreRelease;
+    }
+    if RELEASE.iter().any(|w| is(w)) {
+        return Qualifier::Release;
+    }
+    // `1.0a1`, `2.0b2`, `1.0c1`, `3.0m4` are pre-releases; a single trailing letter
+    // (`1.1.1k`) is a later release, as is `p15` (`4.2.8p15`) or `u202`.
+    if number_follows && ["a", "b", "c", "m"].iter().any(|w| is(w)) {
+        return Qualifier::PreRelease;
+    }
+    Qualifier::PostRelease
+}
+
+/// The pre-release words that single letters abbreviate, so that `1.0a1` = `1.0alpha1`.
+fn spelled_out(letters: &str) -> &str {
+    match letters.to_ascii_lowercase().as_str() {
+        "a" => "alpha",
+        "b" => "beta",
+        "c" => "rc",
+        "m" => "milestone",
+        _ => letters,
+    }
+}
+
+/// Generic ordering: digit runs compare numerically; missing numbers count as 0 (`1.0` =
+/// `1`); separators are ignored and a leading `v` is dropped. A letter run is a qualifier
+/// ([`Qualifier`]): pre-release markers sort below the release (`1.0rc1` < `1.0` <
+/// `1.0.1`), `final`/`ga`/`release` equal it, and other letters sort after it (`1.1.1` <
+/// `1.1.1k` < `1.1.1l`, `4.2.8` < `4.2.8p15`), as Maven's ComparableVersion orders unknown
+/// qualifiers; any qualifier sorts below a further number.
 pub(crate) fn cmp_generic(a: &str, b: &str) -> Ordering {
     let strip_v = |s: &'_ str| -> usize {
         match s.as_bytes() {
@@ -64,23 +120,40 @@ pub(crate) fn cmp_generic(a: &str, b: &str) -> Ordering {
     let mut left = Tokens {
         s: a,
         pos: strip_v(a),
-    };
+    }
+    .peekable();
     let mut right = Tokens {
         s: b,
         pos: strip_v(b),
-    };
+    }
+    .peekable();
+    // The qualifier of a letter run, looking at the token after it.
+    fn classify<'a>(
+        letters: &'a str,
+        rest: &mut std::iter::Peekable<Tokens<'a>>,
+    ) -> (Qualifier, &'a str) {
+        let number_follows = matches!(rest.peek(), Some(Token::Number(_)));
+        (qualifier(letters, number_follows), spelled_out(letters))
+    }
     loop {
         let res = match (left.next(), right.next()) {
             (None, None) => return Ordering::Equal,
             (Some(Token::Number(x)), Some(Token::Number(y))) => digits_cmp(x, y),
             (Some(Token::Number(x)), None) => digits_cmp(x, "0"),
             (None, Some(Token::Number(y))) => digits_cmp("0", y),
-            (Some(Token::Letters(x)), Some(Token::Letters(y))) => x
-                .bytes()
-                .map(|c| c.to_ascii_lowercase())
-                .cmp(y.bytes().map(|c| c.to_ascii_lowercase())),
-            (Some(Token::Letters(_)), _) => Ordering::Less,
-            (_, Some(Token::Letters(_))) => Ordering::Greater,
+            (Some(Token::Letters(x)), Some(Token::Letters(y))) => {
+                let (qx, x) = classify(x, &mut left);
+                let (qy, y) = classify(y, &mut right);
+                qx.cmp(&qy).then_with(|| {
+                    x.bytes()
+                        .map(|c| c.to_ascii_lowercase())
+                        .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
+                })
+            }
+            (Some(Token::Letters(_)), Some(Token::Number(_))) => Ordering::Less,
+            (Some(Token::Number(_)), Some(Token::Letters(_))) => Ordering::Greater,
+            (Some(Token::Letters(x)), None) => classify(x, &mut left).0.cmp(&Qualifier::Release),
+            (None, Some(Token::Letters(y))) => Qualifier::Release.cmp(&classify(y, &mut right).0),
         };
         if res != Ordering::Equal {
             return res;

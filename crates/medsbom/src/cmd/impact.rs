@@ -5,7 +5,9 @@
 
 use anyhow::bail;
 use medsbom_assets::priority::ThreatInputs;
-use medsbom_assets::{GroupBy, ImpactQuery, ImpactReport, ImpactRow, ImpactTarget, group_rows, impact};
+use medsbom_assets::{
+    GroupBy, ImpactQuery, ImpactReport, ImpactRow, ImpactTarget, group_rows, impact,
+};
 use medsbom_vuln::priority::Severity;
 use serde_json::{Value, json};
 
@@ -218,15 +220,24 @@ fn report_csv(report: &ImpactReport, group_by: Option<GroupBy>) -> anyhow::Resul
             text(&row.zone),
             text(&row.ip),
             text(&row.hostname),
-            row.criticality.map(|c| c.as_str()).unwrap_or_default().to_owned(),
-            row.exposure.map(|e| e.as_str()).unwrap_or_default().to_owned(),
+            row.criticality
+                .map(|c| c.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+            row.exposure
+                .map(|e| e.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             row.default_credentials.to_string(),
             row.component.clone(),
             text(&row.component_version),
             text(&row.vulnerability_id),
             text(&row.vex_status),
             format!("{:.1}", row.priority),
-            row.threat.cvss.map(|c| format!("{c:.1}")).unwrap_or_default(),
+            row.threat
+                .cvss
+                .map(|c| format!("{c:.1}"))
+                .unwrap_or_default(),
             row.threat.kev.to_string(),
             row.threat.epss.map(|e| e.to_string()).unwrap_or_default(),
             format!("{:.2}", row.criticality_weight),
@@ -237,7 +248,13 @@ fn report_csv(report: &ImpactReport, group_by: Option<GroupBy>) -> anyhow::Resul
         None => report.rows.iter().map(|row| csv_row("", row)).collect(),
         Some(by) => group_rows(&report.rows, by)
             .iter()
-            .flat_map(|group| group.rows.iter().map(|row| csv_row(&group.key, row)).collect::<Vec<_>>())
+            .flat_map(|group| {
+                group
+                    .rows
+                    .iter()
+                    .map(|row| csv_row(&group.key, row))
+                    .collect::<Vec<_>>()
+            })
             .collect(),
     };
     output::csv(&CSV_HEADER, &rows)
@@ -277,7 +294,11 @@ fn table_rows(rows: &[ImpactRow]) -> Vec<Vec<String>> {
                 format!(
                     "{}{}",
                     row.exposure.map_or("?", |e| e.as_str()),
-                    if row.default_credentials { " +creds" } else { "" }
+                    if row.default_credentials {
+                        " +creds"
+                    } else {
+                        ""
+                    }
                 ),
                 row.zone.clone().unwrap_or_default(),
                 product,
@@ -290,7 +311,8 @@ fn table_rows(rows: &[ImpactRow]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn report_table(report: &ImpactReport, group_by: Option<GroupBy>) -> String {
+/// The impact report as a text table (also used by `medsbom demo`).
+pub(crate) fn report_table(report: &ImpactReport, group_by: Option<GroupBy>) -> String {
     let mut res = String::new();
     if let Some(vulnerability) = &report.vulnerability {
         let threat = &vulnerability.threat;
@@ -308,7 +330,9 @@ fn report_table(report: &ImpactReport, group_by: Option<GroupBy>) -> String {
             threat.epss.map_or("-".to_owned(), |e| format!("{e:.3}")),
             threat.vulnerability_priority()
         ));
-        res.push_str("priority = V × (0.25 + 0.75 × C × X); C = criticality weight, X = exposure weight\n\n");
+        res.push_str(
+            "priority = V × (0.25 + 0.75 × C × X); C = criticality weight, X = exposure weight\n\n",
+        );
     }
     match group_by {
         None => res.push_str(&output::table(&TABLE_HEADER, &table_rows(&report.rows))),
