@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use medsbom_assets::{
-    Asset, AssetChanges, AssetDb, AssetFilter, AssetView, Criticality, Field, ImportOptions, ImportReport, InputFormat, Mapping, asset_view, import_assets, list_assets,
-    normalize_value, parse_input, retire_asset, set_asset, unknown_product_versions,
+    Asset, AssetChanges, AssetDb, AssetFilter, AssetView, Criticality, Field, ImportOptions,
+    ImportReport, InputFormat, Mapping, asset_view, import_assets, list_assets, normalize_value,
+    parse_input, retire_asset, set_asset, unknown_product_versions,
 };
 use medsbom_model::IsoDate;
 use serde_json::{Map, Value, json};
@@ -51,7 +52,12 @@ pub enum AssetsCommand {
 #[derive(clap::Args, Clone)]
 pub struct OrganizationArgs {
     /// The healthcare provider whose inventory this is.
-    #[arg(long, env = "MEDSBOM_ORGANIZATION", default_value = "default", value_name = "NAME")]
+    #[arg(
+        long,
+        env = "MEDSBOM_ORGANIZATION",
+        default_value = "default",
+        value_name = "NAME"
+    )]
     pub organization: String,
 }
 
@@ -224,7 +230,9 @@ fn run_import(args: &ImportArgs) -> anyhow::Result<Status> {
     let format = match args.input_format {
         Some(InputFormatArg::Csv) => InputFormat::Csv,
         Some(InputFormatArg::Json) => InputFormat::Json,
-        None => InputFormat::from_file_name(&source_name).unwrap_or_else(|| InputFormat::sniff(&bytes)),
+        None => {
+            InputFormat::from_file_name(&source_name).unwrap_or_else(|| InputFormat::sniff(&bytes))
+        }
     };
     let input = parse_input(&bytes, format, mapping.as_ref(), &source_name)?;
     let options = ImportOptions {
@@ -318,8 +326,16 @@ fn run_list(args: &ListArgs) -> anyhow::Result<Status> {
         }
         ListFormat::Table => {
             const HEADER: [&str; 10] = [
-                "ASSET", "PRODUCT", "VERSION", "SITE", "WARD", "ZONE", "CRITICALITY", "EXPOSURE",
-                "SBOM", "RETIRED",
+                "ASSET",
+                "PRODUCT",
+                "VERSION",
+                "SITE",
+                "WARD",
+                "ZONE",
+                "CRITICALITY",
+                "EXPOSURE",
+                "SBOM",
+                "RETIRED",
             ];
             let rows: Vec<Vec<String>> = assets
                 .iter()
@@ -334,7 +350,12 @@ fn run_list(args: &ListArgs) -> anyhow::Result<Status> {
                         get(Field::Zone),
                         get(Field::Criticality),
                         get(Field::Exposure),
-                        if a.product_version_id.is_some() { "linked" } else { "-" }.to_owned(),
+                        if a.product_version_id.is_some() {
+                            "linked"
+                        } else {
+                            "-"
+                        }
+                        .to_owned(),
                         a.retired_at.clone().unwrap_or_default(),
                     ]
                 })
@@ -366,7 +387,13 @@ fn run_set(args: &SetArgs) -> anyhow::Result<Status> {
     let changes = parse_assignments(&args.assignments)?;
     let asset = db::runtime()?.block_on(async {
         let db = open(&args.db).await?;
-        let asset = set_asset(&db, &args.organization.organization, &args.asset_id, &changes).await;
+        let asset = set_asset(
+            &db,
+            &args.organization.organization,
+            &args.asset_id,
+            &changes,
+        )
+        .await;
         db.close().await;
         anyhow::Ok(asset?)
     })?;
@@ -406,10 +433,15 @@ fn parse_assignments(assignments: &[String]) -> anyhow::Result<AssetChanges> {
             bail!("expected FIELD=VALUE, found {assignment:?}");
         };
         let name = name.trim();
-        if let Some(custom) = name.strip_prefix("custom:").or_else(|| name.strip_prefix("custom.")) {
+        if let Some(custom) = name
+            .strip_prefix("custom:")
+            .or_else(|| name.strip_prefix("custom."))
+        {
             let value = value.trim();
             let value = (!value.is_empty()).then(|| value.to_owned());
-            changes.custom_fields.insert(custom.trim().to_owned(), value);
+            changes
+                .custom_fields
+                .insert(custom.trim().to_owned(), value);
             continue;
         }
         let Some(field) = Field::parse(name) else {
@@ -419,7 +451,9 @@ fn parse_assignments(assignments: &[String]) -> anyhow::Result<AssetChanges> {
             );
         };
         if field == Field::AssetId {
-            bail!("the asset id cannot be changed; import the asset under its new id and retire the old one");
+            bail!(
+                "the asset id cannot be changed; import the asset under its new id and retire the old one"
+            );
         }
         let value = normalize_value(field, value).map_err(anyhow::Error::msg)?;
         changes.fields.insert(field, value);
@@ -428,7 +462,8 @@ fn parse_assignments(assignments: &[String]) -> anyhow::Result<AssetChanges> {
 }
 
 fn read_limited(path: &Path, max_bytes: u64) -> anyhow::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut bytes = Vec::new();
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
@@ -446,7 +481,11 @@ fn parse_date(text: &str) -> Result<IsoDate, String> {
 fn import_text(report: &ImportReport) -> String {
     let mut res = format!(
         "{}{} created, {} updated, {} unchanged, {} rejected\n",
-        if report.dry_run { "dry run (nothing stored): " } else { "" },
+        if report.dry_run {
+            "dry run (nothing stored): "
+        } else {
+            ""
+        },
         report.n_created(),
         report.n_updated(),
         report.n_unchanged(),
@@ -532,7 +571,10 @@ fn asset_json(asset: &Asset) -> Value {
     res.insert("location".to_owned(), json!(asset.location()));
     res.insert("organization".to_owned(), json!(asset.organization));
     res.insert("custom_fields".to_owned(), json!(asset.custom_fields));
-    res.insert("linked".to_owned(), json!(asset.product_version_id.is_some()));
+    res.insert(
+        "linked".to_owned(),
+        json!(asset.product_version_id.is_some()),
+    );
     res.insert("retired_at".to_owned(), json!(asset.retired_at));
     res.insert("created_at".to_owned(), json!(asset.created_at));
     res.insert("updated_at".to_owned(), json!(asset.updated_at));
@@ -634,7 +676,14 @@ fn view_text(view: &AssetView) -> String {
     }
     res.push_str(&format!("\nopen findings: {}\n", view.findings.len()));
     if !view.findings.is_empty() {
-        const HEADER: [&str; 6] = ["PRIORITY", "VULNERABILITY", "COMPONENT", "VERSION", "CVSS", "KEV"];
+        const HEADER: [&str; 6] = [
+            "PRIORITY",
+            "VULNERABILITY",
+            "COMPONENT",
+            "VERSION",
+            "CVSS",
+            "KEV",
+        ];
         let rows: Vec<Vec<String>> = view
             .findings
             .iter()

@@ -86,7 +86,9 @@ fn import(args: &FeedsImportArgs) -> anyhow::Result<Status> {
         }
     };
     let options = ImportOptions {
-        match_config: MatchConfig { name_heuristics: args.name_heuristics },
+        match_config: MatchConfig {
+            name_heuristics: args.name_heuristics,
+        },
         progress: Some(&on_progress),
     };
     let started = Instant::now();
@@ -114,7 +116,11 @@ fn import(args: &FeedsImportArgs) -> anyhow::Result<Status> {
         "matched {} package(s): {} finding(s) added, {} removed, {} changed",
         matching.n_packages, matching.n_added, matching.n_removed, matching.n_changed
     ));
-    Ok(if report.n_errors == 0 { Status::Success } else { Status::Finding })
+    Ok(if report.n_errors == 0 {
+        Status::Success
+    } else {
+        Status::Finding
+    })
 }
 
 /// A record-count spinner on stderr when it is a terminal.
@@ -123,7 +129,9 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} records ({per_sec}) {elapsed} {msg}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} records ({per_sec}) {elapsed} {msg}",
+    ) {
         bar.set_style(style);
     }
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -136,13 +144,26 @@ fn short_name(name: &str) -> String {
     member.rsplit('/').next().unwrap_or(member).to_owned()
 }
 
-const IMPORT_HEADER: [&str; 8] = ["FILE", "FEED", "RECORDS", "NEW", "UPDATED", "UNCHANGED", "ERRORS", "NOTE"];
+const IMPORT_HEADER: [&str; 8] = [
+    "FILE",
+    "FEED",
+    "RECORDS",
+    "NEW",
+    "UPDATED",
+    "UNCHANGED",
+    "ERRORS",
+    "NOTE",
+];
 
 fn print_import(report: &ImportReport, format: ListFormat) -> anyhow::Result<()> {
     match format {
         ListFormat::Json => output::print_json(&import_json(report)),
-        ListFormat::Table => output::print_stdout(&output::table(&IMPORT_HEADER, &import_rows(report))),
-        ListFormat::Csv => output::print_stdout(&output::csv(&IMPORT_HEADER, &import_rows(report))?),
+        ListFormat::Table => {
+            output::print_stdout(&output::table(&IMPORT_HEADER, &import_rows(report)))
+        }
+        ListFormat::Csv => {
+            output::print_stdout(&output::csv(&IMPORT_HEADER, &import_rows(report))?)
+        }
     }
 }
 
@@ -153,7 +174,9 @@ fn import_rows(report: &ImportReport) -> Vec<Vec<String>> {
         .map(|file| {
             vec![
                 file.name.clone(),
-                file.kind.map(|kind| kind.as_str().to_owned()).unwrap_or_default(),
+                file.kind
+                    .map(|kind| kind.as_str().to_owned())
+                    .unwrap_or_default(),
                 file.n_records.to_string(),
                 file.n_new.to_string(),
                 file.n_updated.to_string(),
@@ -206,8 +229,14 @@ fn print_record_errors(report: &ImportReport) {
     for file in &report.files {
         match (&file.skipped, file.errors.is_empty()) {
             // A file that could not be read at all: its cause is the note.
-            (Some(cause), true) if 0 < file.n_errors => lines.push(format!("error: {}: {cause}", file.name)),
-            _ => lines.extend(file.errors.iter().map(|error| format!("error: {}: {error}", file.name))),
+            (Some(cause), true) if 0 < file.n_errors => {
+                lines.push(format!("error: {}: {cause}", file.name))
+            }
+            _ => lines.extend(
+                file.errors
+                    .iter()
+                    .map(|error| format!("error: {}: {error}", file.name)),
+            ),
         }
     }
     for line in lines.iter().take(MAX_PRINTED_ERRORS) {
@@ -215,7 +244,10 @@ fn print_record_errors(report: &ImportReport) {
     }
     let n_printed = lines.len().min(MAX_PRINTED_ERRORS);
     if n_printed < report.n_errors {
-        output::note(&format!("… and {} more error(s); --format json lists them", report.n_errors - n_printed));
+        output::note(&format!(
+            "… and {} more error(s); --format json lists them",
+            report.n_errors - n_printed
+        ));
     }
 }
 
@@ -226,10 +258,20 @@ fn status(args: &FeedsStatusArgs) -> anyhow::Result<Status> {
         vuln_db.close().await;
         anyhow::Ok(feeds?)
     })?;
-    const HEADER: [&str; 7] = ["FEED", "RECORDS", "NEWEST RECORD", "AGE (DAYS)", "LAST IMPORT", "VERSION", "STATUS"];
+    const HEADER: [&str; 7] = [
+        "FEED",
+        "RECORDS",
+        "NEWEST RECORD",
+        "AGE (DAYS)",
+        "LAST IMPORT",
+        "VERSION",
+        "STATUS",
+    ];
     let rows: Vec<Vec<String>> = feeds.iter().map(status_row).collect();
     match args.format {
-        ListFormat::Json => output::print_json(&Value::Array(feeds.iter().map(status_json).collect()))?,
+        ListFormat::Json => {
+            output::print_json(&Value::Array(feeds.iter().map(status_json).collect()))?
+        }
         ListFormat::Table => output::print_stdout(&output::table(&HEADER, &rows))?,
         ListFormat::Csv => output::print_stdout(&output::csv(&HEADER, &rows)?)?,
     }
@@ -238,13 +280,20 @@ fn status(args: &FeedsStatusArgs) -> anyhow::Result<Status> {
         return Ok(Status::Finding);
     }
     for feed in feeds.iter().filter(|feed| feed.stale) {
-        let age = feed.age_days.map_or_else(|| "of unknown age".to_owned(), |age| format!("{age} days old"));
+        let age = feed.age_days.map_or_else(
+            || "of unknown age".to_owned(),
+            |age| format!("{age} days old"),
+        );
         output::note(&format!(
             "warning: feed {} is {age} (more than {} days); import a newer copy",
             feed.source, args.max_age
         ));
     }
-    Ok(if feeds.iter().any(|feed| feed.stale) { Status::Finding } else { Status::Success })
+    Ok(if feeds.iter().any(|feed| feed.stale) {
+        Status::Finding
+    } else {
+        Status::Success
+    })
 }
 
 fn status_row(feed: &FeedStatus) -> Vec<String> {

@@ -10,7 +10,9 @@ use medsbom_vuln::findings::{FindingQuery, scan_sbom};
 use medsbom_vuln::status::feed_status;
 
 use crate::cmd::db::{self, DbArgs};
-use crate::cmd::vulns::{FailOn, VulnFormat, check_probability, fail_status, print_findings, summary};
+use crate::cmd::vulns::{
+    FailOn, VulnFormat, check_probability, fail_status, print_findings, summary,
+};
 use crate::output::{self, Status};
 
 /// Arguments of `medsbom scan-sbom`.
@@ -56,7 +58,9 @@ pub fn run(args: &ScanSbomArgs) -> anyhow::Result<Status> {
         min_epss: args.min_epss,
         min_priority: args.min_priority,
     };
-    let config = MatchConfig { name_heuristics: args.name_heuristics };
+    let config = MatchConfig {
+        name_heuristics: args.name_heuristics,
+    };
     let findings = db::runtime()?.block_on(async {
         let vuln_db = VulnDb::open(&args.db.location()).await?;
         let feeds = feed_status(&vuln_db, crate::cmd::today(), i64::MAX).await?;

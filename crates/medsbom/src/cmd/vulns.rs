@@ -151,7 +151,11 @@ pub(crate) fn fail_status(findings: &[VulnFinding], fail_on: Option<FailOn>) -> 
 }
 
 fn status_if(failed: bool) -> Status {
-    if failed { Status::Finding } else { Status::Success }
+    if failed {
+        Status::Finding
+    } else {
+        Status::Success
+    }
 }
 
 const HEADER: [&str; 12] = [
