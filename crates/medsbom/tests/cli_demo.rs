@@ -192,6 +192,37 @@ fn demo_then_the_hospitals_questions() {
         "{first}"
     );
 
+    // The ICU's devices and their open findings, most urgent first.
+    let icu = json(
+        &[
+            "vulns",
+            "--by-asset",
+            "--department",
+            "ICU",
+            "--format",
+            "json",
+        ],
+        cwd,
+        1,
+    );
+    let icu_assets: BTreeSet<&str> = rows(&icu)
+        .iter()
+        .map(|r| str_field(r, "asset_id"))
+        .collect();
+    assert_eq!(
+        icu_assets,
+        BTreeSet::from(["MON-0001", "MON-0002", "PUMP-0001", "PUMP-0002"])
+    );
+    assert_eq!(rows(&icu).len(), 10, "{icu}");
+    let priorities: Vec<f64> = rows(&icu)
+        .iter()
+        .map(|r| r["priority"].as_f64().expect("a numeric priority"))
+        .collect();
+    assert!(
+        priorities.windows(2).all(|w| w[1] <= w[0]),
+        "{priorities:?}"
+    );
+
     // A component search finds the same devices without any feed.
     let by_purl = json(
         &[

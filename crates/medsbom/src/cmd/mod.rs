@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod backup;
+pub mod by_asset;
 pub mod check;
 pub mod convert;
 pub mod db;

@@ -40,6 +40,18 @@ pub struct VulnsArgs {
     /// Match every stored package again before listing (after changing matching rules).
     #[arg(long)]
     pub rematch: bool,
+    /// List the open findings per deployed device (asset) of --organization instead, with
+    /// the asset priority of `medsbom impact`.
+    #[arg(long)]
+    pub by_asset: bool,
+    /// With --by-asset: only devices at this site.
+    #[arg(long, value_name = "SITE", requires = "by_asset")]
+    pub site: Option<String>,
+    /// With --by-asset: only devices in this ward or department.
+    #[arg(long, value_name = "WARD", requires = "by_asset")]
+    pub department: Option<String>,
+    #[command(flatten)]
+    pub organization: crate::cmd::assets::OrganizationArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: VulnFormat,
@@ -78,6 +90,9 @@ pub enum FailOn {
 /// Lists the findings; exit status 1 when `--fail-on` is met.
 pub fn run(args: &VulnsArgs) -> anyhow::Result<Status> {
     check_probability("--min-epss", args.min_epss)?;
+    if args.by_asset {
+        return crate::cmd::by_asset::run(args);
+    }
     let query = FindingQuery {
         product: args.product.clone(),
         kev_only: args.kev,
