@@ -292,7 +292,8 @@ fn rank(criticality: Option<Criticality>) -> usize {
 }
 
 /// The asset and component columns of an impact row; `m` is the (product version, package)
-/// pairs, `a` the assets, `k` the packages. The VEX status is a NULL column until VEX is
+/// pairs (joined through `latest_sbom_id` alone: a second condition on the same rows makes
+/// PostgreSQL's planner expect one row and scan every component), `a` the assets, `k` the packages. The VEX status is a NULL column until VEX is
 /// stored.
 const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
@@ -313,13 +314,11 @@ async fn vulnerability_rows(
     for chunk in members.chunks(ID_CHUNK) {
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM \
-             (SELECT DISTINCT s.product_version_id AS pv_id, c.package_id AS package_id \
+             (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id \
               FROM advisories adv \
               JOIN findings f ON f.advisory_row = adv.id \
               JOIN sbom_components c ON c.package_id = f.package_id \
-              JOIN sboms s ON s.id = c.sbom_id \
-              JOIN product_versions pv ON pv.id = s.product_version_id \
-              AND pv.latest_sbom_id = s.id \
+              JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
               WHERE adv.withdrawn IS NULL AND adv.advisory_id IN ({})) m \
              JOIN assets a ON a.product_version_id = m.pv_id \
              JOIN packages k ON k.id = m.package_id \
@@ -468,10 +467,9 @@ async fn component_rows(
 fn pairs_sql(package_ids: &str) -> String {
     format!(
         "SELECT {ROW_COLUMNS} FROM \
-         (SELECT DISTINCT s.product_version_id AS pv_id, c.package_id AS package_id \
+         (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id \
           FROM sbom_components c \
-          JOIN sboms s ON s.id = c.sbom_id \
-          JOIN product_versions pv ON pv.id = s.product_version_id AND pv.latest_sbom_id = s.id \
+          JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
           WHERE c.package_id IN ({package_ids})) m \
          JOIN assets a ON a.product_version_id = m.pv_id \
          JOIN packages k ON k.id = m.package_id"
