@@ -293,8 +293,8 @@ fn rank(criticality: Option<Criticality>) -> usize {
 
 /// The asset and component columns of an impact row; `m` is the (product version, package)
 /// pairs (joined through `latest_sbom_id` alone: a second condition on the same rows makes
-/// PostgreSQL's planner expect one row and scan every component), `a` the assets, `k` the packages. The VEX status is a NULL column until VEX is
-/// stored.
+/// PostgreSQL's planner expect one row and scan every component), `a` the assets, `k` the
+/// packages. The VEX status is a NULL column until VEX is stored.
 const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
      a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT)";
