@@ -27,6 +27,8 @@ pub struct AssetDb {
     store: Store,
     pool: Pool,
     name: String,
+    /// The VEX tables, for the impact rows' `vex_status`.
+    pub(crate) vex: medsbom_vex::service::VexDb,
 }
 
 #[derive(Clone)]
@@ -121,7 +123,13 @@ impl AssetDb {
                 Pool::Sqlite(pool)
             }
         };
-        Ok(AssetDb { store, pool, name })
+        let vex = medsbom_vex::service::VexDb::attach(store.clone(), db).await?;
+        Ok(AssetDb {
+            store,
+            pool,
+            name,
+            vex,
+        })
     }
 
     /// The store (for ingest, listings, …).
@@ -142,6 +150,7 @@ impl AssetDb {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
+        self.vex.close().await;
         self.store.close().await;
     }
 

@@ -7,6 +7,9 @@ pub enum AssetError {
     /// The store could not be opened, or a store operation failed.
     #[error(transparent)]
     Store(#[from] medsbom_store::StoreError),
+    /// Reading the VEX statements failed.
+    #[error(transparent)]
+    Vex(#[from] medsbom_vex::VexError),
     /// The database could not be connected to.
     #[error("cannot open database {db}: {source}")]
     Open {

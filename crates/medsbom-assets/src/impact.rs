@@ -8,10 +8,10 @@
 //! search (purl, CPE, name, version range) replaces the first steps by the matching
 //! packages. Each row is one (asset, component) pair with its [`crate::priority`].
 //!
-//! VEX is not stored yet: every row's `vex_status` is `None`. The query selects it as a
-//! column so that a join on a VEX table (by vulnerability, package and product version)
-//! slots in; rows whose status is `not_affected` or `fixed` are then suppressed unless
-//! asked for ([`is_suppressed`]).
+//! Each row of a vulnerability search gets its `vex_status` from medsbom-vex (the
+//! hospital's own analysis, else the winning VEX statement for that vulnerability, package
+//! and product version); rows whose status is `not_affected` or `fixed` are suppressed
+//! unless asked for ([`is_suppressed`]).
 
 use std::collections::BTreeMap;
 
@@ -261,6 +261,10 @@ pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, A
             (None, rows)
         }
     };
+    let mut rows = rows;
+    if let Some(vulnerability) = &vulnerability {
+        attach_vex(db, vulnerability, &mut rows).await?;
+    }
     let n_before = rows.len();
     let mut rows: Vec<ImpactRow> = rows
         .into_iter()
@@ -273,6 +277,34 @@ pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, A
         rows,
         n_suppressed,
     })
+}
+
+/// Fills `vex_status` of the rows of a vulnerability search.
+async fn attach_vex(
+    db: &AssetDb,
+    vulnerability: &Vulnerability,
+    rows: &mut [ImpactRow],
+) -> Result<(), AssetError> {
+    let mut ids = vec![vulnerability.id.clone()];
+    ids.extend(vulnerability.aliases.iter().cloned());
+    let keys: Vec<medsbom_vex::service::FindingKey> = rows
+        .iter()
+        .map(|row| medsbom_vex::service::FindingKey {
+            manufacturer: row.manufacturer.clone(),
+            product: row.product.clone().unwrap_or_default(),
+            product_version: row.product_version.clone().unwrap_or_default(),
+            package_id: Some(row.package_id),
+            purl: row.purl.clone(),
+            cpe: None,
+            component_version: row.component_version.clone(),
+            vulnerability_ids: ids.clone(),
+        })
+        .collect();
+    let annotations = medsbom_vex::service::annotate(&db.vex, &keys).await?;
+    for (row, annotation) in rows.iter_mut().zip(annotations) {
+        row.vex_status = annotation.map(|a| a.status.as_str().to_owned());
+    }
+    Ok(())
 }
 
 /// Highest priority first, then most critical, then by asset id and component.
@@ -294,7 +326,7 @@ fn rank(criticality: Option<Criticality>) -> usize {
 /// The asset and component columns of an impact row; `m` is the (product version, package)
 /// pairs (joined through `latest_sbom_id` alone: a second condition on the same rows makes
 /// PostgreSQL's planner expect one row and scan every component), `a` the assets, `k` the
-/// packages. The VEX status is a NULL column until VEX is stored.
+/// packages. The VEX status is a NULL column here, filled afterwards from medsbom-vex.
 const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
      a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT)";

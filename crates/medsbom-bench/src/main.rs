@@ -26,6 +26,10 @@ use medsbom_model::{
     Component, Hash, License, Milestone, Party, Relationship, RelationshipKind, Sbom, SbomFormat,
 };
 
+/// The allocator of the `medsbom` binary, so that figures match what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -52,7 +56,9 @@ fn main() -> anyhow::Result<()> {
             check_bench(n_components, reference.as_deref())
         }
         Some("child") => child(&args[1..]),
-        _ => bail!("usage: medsbom-bench readers [N_COMPONENTS] | check [N_COMPONENTS] [--reference PYTHON]"),
+        _ => bail!(
+            "usage: medsbom-bench readers [N_COMPONENTS] | check [N_COMPONENTS] [--reference PYTHON]"
+        ),
     }
 }
 
@@ -250,7 +256,11 @@ fn check_bench(n_components: usize, reference: Option<&Path>) -> anyhow::Result<
         let size_mb = bytes.len() as f64 / 1e6;
         let read = run_child("read", kind, &path)?;
         let checked = run_child("check", kind, &path)?;
-        let target = if kind.contains("100k") { "< 3 s" } else { "< 1 s" };
+        let target = if kind.contains("100k") {
+            "< 3 s"
+        } else {
+            "< 1 s"
+        };
         println!(
             "| {kind} | {size_mb:.1} | {:.3} | {:.3} | {:.0}% | {:.0} | {target} |",
             read.seconds,
@@ -285,7 +295,9 @@ fn check_bench(n_components: usize, reference: Option<&Path>) -> anyhow::Result<
         println!(
             "reference checker (ntia-conformance-checker, one run) on {} ({:.2} MB): {reference_seconds:.1} s; \
              medsbom read + check (best of 3): {:.3} s; ratio {:.0}x",
-            file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+            file.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
             bytes.len() as f64 / 1e6,
             ours.seconds,
             reference_seconds / ours.seconds
@@ -352,11 +364,8 @@ fn child(args: &[String]) -> anyhow::Result<()> {
             ("check", _) => {
                 let (_, parsed) = medsbom_formats::read(&bytes)?;
                 let as_of = medsbom_model::IsoDate::parse("2026-11-23");
-                let fda = medsbom_check::check(
-                    &parsed.sbom,
-                    medsbom_check::Profile::FdaPremarket,
-                    as_of,
-                );
+                let fda =
+                    medsbom_check::check(&parsed.sbom, medsbom_check::Profile::FdaPremarket, as_of);
                 let ntia =
                     medsbom_check::check(&parsed.sbom, medsbom_check::Profile::Ntia2021, as_of);
                 fda.findings.len() + ntia.findings.len()

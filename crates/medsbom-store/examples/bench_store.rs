@@ -344,6 +344,14 @@ async fn bench_backend(
         n_components as f64 / store_time.as_secs_f64()
     );
 
+    // As `medsbom ingest` does after a bulk load.
+    let analyze_started = Instant::now();
+    store.refresh_statistics().await?;
+    println!(
+        "  planner statistics refreshed in {:.2?}",
+        analyze_started.elapsed()
+    );
+
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let mut purl_times = Vec::with_capacity(config.n_queries);
     let mut range_times = Vec::with_capacity(config.n_queries);

@@ -95,10 +95,11 @@ pub(crate) fn package_identity(component: &Component) -> PackageIdentity {
         } else {
             display_name
         };
+        let text = purl.to_string();
         return PackageIdentity {
-            key: purl.to_string(),
+            key: text.clone(),
             kind: IdentityKind::Purl,
-            purl: Some(purl.to_string()),
+            purl: Some(text),
             purl_type: Some(purl.ty().to_owned()),
             purl_key: Some(purl.package_key()),
             name,

@@ -5,12 +5,10 @@ use std::collections::HashMap;
 use medsbom_model::{Component, RelationshipKind, Sbom};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Column, JsonRows, Param, Tx, insert_json_sql, json_texts_source};
-use crate::identity::{PackageIdentity, canonical_cpe, package_identity};
+use crate::db::{Column, Insert, Param, Rows, Tx};
+use crate::identity::{PackageIdentity, package_identity};
 use crate::{Store, StoreError};
 
-/// Rows per batch statement (and keys per look-up): one JSON text parameter each.
-const BATCH: usize = 250;
 /// zstd level for the stored bytes: fast, and SBOM JSON still shrinks about tenfold.
 const ZSTD_LEVEL: i32 = 3;
 
@@ -249,16 +247,12 @@ impl Store {
         let shape = |context: &'static str| move |err| self.shape_err(context, err);
 
         let context = "storing the manufacturer";
-        tx.execute(
-            "INSERT INTO organizations (kind, name) VALUES ('manufacturer', $1) \
-             ON CONFLICT (kind, name) DO NOTHING",
-            &[Param::Text(Some(&prepared.manufacturer))],
-        )
-        .await
-        .map_err(err(context))?;
-        let organization_id = fetch_id(
+        let organization_id = find_or_create(
             tx,
             "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1",
+            &[Param::Text(Some(&prepared.manufacturer))],
+            "INSERT INTO organizations (kind, name) VALUES ('manufacturer', $1) \
+             ON CONFLICT (kind, name) DO NOTHING",
             &[Param::Text(Some(&prepared.manufacturer))],
         )
         .await
@@ -266,19 +260,15 @@ impl Store {
         .map_err(shape(context))?;
 
         let context = "storing the product";
-        tx.execute(
-            "INSERT INTO products (organization_id, name) VALUES ($1, $2) \
-             ON CONFLICT (organization_id, name) DO NOTHING",
+        let product_id = find_or_create(
+            tx,
+            "SELECT id FROM products WHERE organization_id = $1 AND name = $2",
             &[
                 Param::Int(Some(organization_id)),
                 Param::Text(Some(&prepared.product)),
             ],
-        )
-        .await
-        .map_err(err(context))?;
-        let product_id = fetch_id(
-            tx,
-            "SELECT id FROM products WHERE organization_id = $1 AND name = $2",
+            "INSERT INTO products (organization_id, name) VALUES ($1, $2) \
+             ON CONFLICT (organization_id, name) DO NOTHING",
             &[
                 Param::Int(Some(organization_id)),
                 Param::Text(Some(&prepared.product)),
@@ -289,21 +279,17 @@ impl Store {
         .map_err(shape(context))?;
 
         let context = "storing the product version";
-        tx.execute(
+        let product_version_id = find_or_create(
+            tx,
+            "SELECT id FROM product_versions WHERE product_id = $1 AND version = $2",
+            &[
+                Param::Int(Some(product_id)),
+                Param::Text(Some(&prepared.product_version)),
+            ],
             "INSERT INTO product_versions (organization_id, product_id, version) \
              VALUES ($1, $2, $3) ON CONFLICT (product_id, version) DO NOTHING",
             &[
                 Param::Int(Some(organization_id)),
-                Param::Int(Some(product_id)),
-                Param::Text(Some(&prepared.product_version)),
-            ],
-        )
-        .await
-        .map_err(err(context))?;
-        let product_version_id = fetch_id(
-            tx,
-            "SELECT id FROM product_versions WHERE product_id = $1 AND version = $2",
-            &[
                 Param::Int(Some(product_id)),
                 Param::Text(Some(&prepared.product_version)),
             ],
@@ -399,8 +385,8 @@ impl Store {
     ///
     /// Existing rows are looked up first (the common case once a portfolio is loaded); the
     /// missing ones are inserted in key order, so that concurrent PostgreSQL ingests take
-    /// index locks in the same order, with `ON CONFLICT DO NOTHING` and a second lookup for
-    /// rows a concurrent ingest inserted meanwhile.
+    /// index locks in the same order, with `ON CONFLICT DO NOTHING … RETURNING` and a second
+    /// lookup for the rows a concurrent ingest inserted meanwhile.
     async fn store_packages(
         &self,
         tx: &mut Tx,
@@ -414,28 +400,26 @@ impl Store {
             .iter()
             .filter(|p| !ids.contains_key(p.key.as_str()))
             .collect();
-        missing.sort_by(|a, b| a.key.cmp(&b.key));
-        const COLUMNS: [(&str, Column); 9] = [
-            ("key", Column::Text),
-            ("kind", Column::Text),
-            ("purl", Column::Text),
-            ("purl_type", Column::Text),
-            ("purl_key", Column::Text),
-            ("name", Column::Text),
-            ("version", Column::Text),
-            ("cpe", Column::Text),
-            ("supplier", Column::Text),
-        ];
-        let sql = insert_json_sql(
-            "packages",
-            &COLUMNS,
-            tx.is_postgres(),
-            "ON CONFLICT (key) DO NOTHING",
-        );
-        for chunk in missing.chunks(BATCH) {
-            let mut rows = JsonRows::with_capacity(chunk.len() * 160);
-            for package in chunk {
-                rows.row();
+        if !missing.is_empty() {
+            missing.sort_by(|a, b| a.key.cmp(&b.key));
+            const COLUMNS: [(&str, Column); 9] = [
+                ("key", Column::Text),
+                ("kind", Column::Text),
+                ("purl", Column::Text),
+                ("purl_type", Column::Text),
+                ("purl_key", Column::Text),
+                ("name", Column::Text),
+                ("version", Column::Text),
+                ("cpe", Column::Text),
+                ("supplier", Column::Text),
+            ];
+            let insert = Insert {
+                table: "packages",
+                columns: &COLUMNS,
+                suffix: "ON CONFLICT (key) DO NOTHING RETURNING id, key",
+            };
+            let mut rows = Rows::with_capacity(COLUMNS.len(), missing.len());
+            for package in &missing {
                 rows.text(Some(&package.key));
                 rows.text(Some(package.kind.as_str()));
                 rows.text(package.purl.as_deref());
@@ -446,13 +430,21 @@ impl Store {
                 rows.text(package.cpe.as_deref());
                 rows.text(package.supplier.as_deref());
             }
-            let rows = rows.finish();
-            tx.execute(&sql, &[Param::Text(Some(&rows))])
+            let inserted = tx
+                .insert_rows(&insert, &rows, |_| {})
                 .await
                 .map_err(|err| self.db_err(context, err))?;
+            self.collect_ids(context, &inserted, &keys, &mut ids)?;
+            // Rows a concurrent ingest inserted between the look-up and the insert.
+            let raced: Vec<&str> = missing
+                .iter()
+                .map(|p| p.key.as_str())
+                .filter(|key| !ids.contains_key(key))
+                .collect();
+            if !raced.is_empty() {
+                self.lookup_packages(tx, &raced, &mut ids).await?;
+            }
         }
-        let missing_keys: Vec<&str> = missing.iter().map(|p| p.key.as_str()).collect();
-        self.lookup_packages(tx, &missing_keys, &mut ids).await?;
         let mut res = Vec::with_capacity(packages.len());
         for package in packages {
             let Some(id) = ids.get(package.key.as_str()) else {
@@ -474,27 +466,32 @@ impl Store {
         ids: &mut HashMap<&'k str, i64>,
     ) -> Result<(), StoreError> {
         let context = "looking up packages";
-        let sql = format!(
-            "SELECT id, key FROM packages WHERE key IN (SELECT value FROM {})",
-            json_texts_source(tx.is_postgres())
-        );
-        for chunk in keys.chunks(BATCH) {
-            let mut list = JsonRows::with_capacity(chunk.len() * 48);
-            for key in chunk {
-                list.text(Some(key));
-            }
-            let list = list.finish();
-            let rows = tx
-                .fetch_all(&sql, &[Param::Text(Some(&list))])
-                .await
-                .map_err(|err| self.db_err(context, err))?;
-            let by_key: HashMap<&str, &'k str> = chunk.iter().map(|key| (*key, *key)).collect();
-            for row in rows {
-                let id = row.int(0).map_err(|err| self.shape_err(context, err))?;
-                let key = row.text(1).map_err(|err| self.shape_err(context, err))?;
-                if let Some(key) = by_key.get(key.as_str()) {
-                    ids.insert(key, id);
-                }
+        let rows = tx
+            .fetch_where_in("SELECT id, key FROM packages WHERE key", keys)
+            .await
+            .map_err(|err| self.db_err(context, err))?;
+        self.collect_ids(context, &rows, keys, ids)
+    }
+
+    /// Records the `(id, key)` rows whose key is one of `keys`.
+    fn collect_ids<'k>(
+        &self,
+        context: &str,
+        rows: &[crate::db::Row],
+        keys: &[&'k str],
+        ids: &mut HashMap<&'k str, i64>,
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let by_key: HashMap<&str, &'k str> = keys.iter().map(|key| (*key, *key)).collect();
+        for row in rows {
+            let id = row.int(0).map_err(|err| self.shape_err(context, err))?;
+            let key = row
+                .text_ref(1)
+                .map_err(|err| self.shape_err(context, err))?;
+            if let Some(key) = by_key.get(key) {
+                ids.insert(key, id);
             }
         }
         Ok(())
@@ -530,43 +527,42 @@ impl Store {
             ("eos_text", Column::Text),
             ("eos_date", Column::Text),
         ];
-        let sql = insert_json_sql("sbom_components", &COLUMNS, tx.is_postgres(), "");
-        let mut n_written = 0;
-        for (chunk_idx, chunk) in prepared.components.chunks(BATCH).enumerate() {
-            let mut rows = JsonRows::with_capacity(chunk.len() * 200);
-            for (offset, row) in chunk.iter().enumerate() {
-                let idx = chunk_idx * BATCH + offset;
-                let component = row.component;
-                let support = &component.support;
-                rows.row();
-                rows.int(Some(sbom_id));
-                rows.int(i64::try_from(idx).ok());
-                rows.int(Some(organization_id));
-                rows.int(package_ids.get(row.package).copied());
-                rows.text(Some(&component.bom_ref));
-                rows.text(Some(component.kind.as_str()));
-                rows.text(component.group.as_deref());
-                rows.text(Some(&component.name));
-                rows.text(component.version.as_deref());
-                rows.text(component.supplier.as_ref().map(|s| s.name.as_str()));
-                rows.text(row.written_purl);
-                rows.text(row.cpe.as_deref());
-                rows.int(row.parent_idx);
-                rows.int(Some(i64::from(row.is_root)));
-                rows.text(support.level.map(|level| level.as_str()));
-                rows.text(support.level_text.as_deref());
-                rows.text(support.end_of_support.as_ref().map(|m| m.text.as_str()));
-                rows.text(row.eos_date.as_deref());
-            }
-            let rows = rows.finish();
-            tx.execute(&sql, &[Param::Text(Some(&rows))])
-                .await
-                .map_err(|err| self.db_err(context, err))?;
-            n_written += chunk.len();
+        let insert = Insert {
+            table: "sbom_components",
+            columns: &COLUMNS,
+            suffix: "",
+        };
+        let mut rows = Rows::with_capacity(COLUMNS.len(), prepared.components.len());
+        for (idx, row) in prepared.components.iter().enumerate() {
+            let component = row.component;
+            let support = &component.support;
+            rows.int(Some(sbom_id));
+            rows.int(i64::try_from(idx).ok());
+            rows.int(Some(organization_id));
+            rows.int(package_ids.get(row.package).copied());
+            rows.text(Some(&component.bom_ref));
+            rows.text(Some(component.kind.as_str()));
+            rows.text(component.group.as_deref());
+            rows.text(Some(&component.name));
+            rows.text(component.version.as_deref());
+            rows.text(component.supplier.as_ref().map(|s| s.name.as_str()));
+            rows.text(row.written_purl);
+            rows.text(row.cpe.as_deref());
+            rows.int(row.parent_idx);
+            rows.int(Some(i64::from(row.is_root)));
+            rows.text(support.level.map(|level| level.as_str()));
+            rows.text(support.level_text.as_deref());
+            rows.text(support.end_of_support.as_ref().map(|m| m.text.as_str()));
+            rows.text(row.eos_date.as_deref());
+        }
+        let progress = |n_written: usize| {
             if let Some(progress) = req.progress {
                 progress(n_written);
             }
-        }
+        };
+        tx.insert_rows(&insert, &rows, progress)
+            .await
+            .map_err(|err| self.db_err(context, err))?;
         Ok(())
     }
 
@@ -588,25 +584,25 @@ impl Store {
             ("kind", Column::Text),
             ("original", Column::Text),
         ];
-        let sql = insert_json_sql("sbom_relationships", &COLUMNS, tx.is_postgres(), "");
-        for chunk in prepared.relationships.chunks(BATCH) {
-            let mut rows = JsonRows::with_capacity(chunk.len() * 64);
-            for row in chunk {
-                rows.row();
-                rows.int(Some(sbom_id));
-                rows.int(Some(organization_id));
-                rows.int(row.from_idx);
-                rows.int(row.to_idx);
-                rows.text(row.from_ref);
-                rows.text(row.to_ref);
-                rows.text(Some(row.kind));
-                rows.text(row.original);
-            }
-            let rows = rows.finish();
-            tx.execute(&sql, &[Param::Text(Some(&rows))])
-                .await
-                .map_err(|err| self.db_err(context, err))?;
+        let insert = Insert {
+            table: "sbom_relationships",
+            columns: &COLUMNS,
+            suffix: "",
+        };
+        let mut rows = Rows::with_capacity(COLUMNS.len(), prepared.relationships.len());
+        for row in &prepared.relationships {
+            rows.int(Some(sbom_id));
+            rows.int(Some(organization_id));
+            rows.int(row.from_idx);
+            rows.int(row.to_idx);
+            rows.text(row.from_ref);
+            rows.text(row.to_ref);
+            rows.text(Some(row.kind));
+            rows.text(row.original);
         }
+        tx.insert_rows(&insert, &rows, |_| {})
+            .await
+            .map_err(|err| self.db_err(context, err))?;
         Ok(())
     }
 
@@ -626,25 +622,41 @@ impl Store {
             ("text", Column::Text),
             ("date", Column::Text),
         ];
-        let sql = insert_json_sql("support_milestones", &COLUMNS, tx.is_postgres(), "");
-        for chunk in prepared.milestones.chunks(BATCH) {
-            let mut rows = JsonRows::with_capacity(chunk.len() * 64);
-            for row in chunk {
-                rows.row();
-                rows.int(Some(sbom_id));
-                rows.int(Some(organization_id));
-                rows.int(Some(row.component_idx));
-                rows.text(Some(row.name));
-                rows.text(Some(row.text));
-                rows.text(row.date.as_deref());
-            }
-            let rows = rows.finish();
-            tx.execute(&sql, &[Param::Text(Some(&rows))])
-                .await
-                .map_err(|err| self.db_err(context, err))?;
+        let insert = Insert {
+            table: "support_milestones",
+            columns: &COLUMNS,
+            suffix: "",
+        };
+        let mut rows = Rows::with_capacity(COLUMNS.len(), prepared.milestones.len());
+        for row in &prepared.milestones {
+            rows.int(Some(sbom_id));
+            rows.int(Some(organization_id));
+            rows.int(Some(row.component_idx));
+            rows.text(Some(row.name));
+            rows.text(Some(row.text));
+            rows.text(row.date.as_deref());
         }
+        tx.insert_rows(&insert, &rows, |_| {})
+            .await
+            .map_err(|err| self.db_err(context, err))?;
         Ok(())
     }
+}
+
+/// The id `select` finds; when it finds none, runs `insert` (an `INSERT … ON CONFLICT DO
+/// NOTHING`, in case a concurrent ingest inserts the same row) and selects again.
+async fn find_or_create(
+    tx: &mut Tx,
+    select: &str,
+    select_params: &[Param<'_>],
+    insert: &str,
+    insert_params: &[Param<'_>],
+) -> Result<Result<i64, crate::db::ShapeError>, sqlx::Error> {
+    if let Some(row) = tx.fetch_optional(select, select_params).await? {
+        return Ok(row.int(0));
+    }
+    tx.execute(insert, insert_params).await?;
+    fetch_id(tx, select, select_params).await
 }
 
 /// Runs a statement that returns one integer (an id); a missing row is a shape error.
@@ -721,6 +733,11 @@ fn prepare<'a>(req: &'a IngestRequest<'a>) -> Result<Prepared<'a>, StoreError> {
             .purl
             .as_deref()
             .filter(|written| identity.purl.as_deref() != Some(*written));
+        // The identity's CPE is the component's canonical CPE; else the CPE as written.
+        let cpe = identity
+            .cpe
+            .clone()
+            .or_else(|| component.cpe().map(str::to_owned));
         let package = match package_by_key.get(&identity.key) {
             Some(slot) => *slot,
             None => {
@@ -749,7 +766,7 @@ fn prepare<'a>(req: &'a IngestRequest<'a>) -> Result<Prepared<'a>, StoreError> {
             component,
             package,
             written_purl,
-            cpe: canonical_cpe(component).or_else(|| component.cpe().map(str::to_owned)),
+            cpe,
             parent_idx: component
                 .parent
                 .as_deref()

@@ -169,6 +169,26 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Refreshes the query planner's statistics after a bulk ingest: `ANALYZE` of the
+    /// portfolio tables on PostgreSQL, `PRAGMA optimize` on SQLite. Without it, PostgreSQL
+    /// plans the first searches after loading a large portfolio with the statistics of an
+    /// empty database (until autovacuum catches up) and scans every component row: 123 ms
+    /// instead of 6 ms for a purl search over 1M rows.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let context = "refreshing planner statistics";
+        let sql = if self.pool.is_postgres() {
+            "ANALYZE packages, sbom_components, sboms, product_versions, products, \
+             sbom_relationships, support_milestones"
+        } else {
+            "PRAGMA optimize"
+        };
+        self.pool
+            .execute(sql, &[])
+            .await
+            .map_err(|err| self.db_err(context, err))?;
+        Ok(())
+    }
+
     /// Checks the database's consistency and returns the problems found (empty when all is
     /// well): SQLite's `integrity_check` and `foreign_key_check`, then on both backends
     /// that every SBOM has its bytes and exactly the component rows it announces, and that

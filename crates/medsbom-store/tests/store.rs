@@ -463,3 +463,28 @@ async fn drop_schema(url: &str) {
         .await
         .expect("drop schema");
 }
+
+#[tokio::test]
+async fn planner_statistics_refresh_after_a_bulk_load() {
+    for db in backends().await {
+        for idx in 0..3 {
+            let version = format!("1.{idx}");
+            let sbom = device_sbom(
+                "Acme",
+                "Pump",
+                &version,
+                vec![component("zlib", "1.3.1", Some("pkg:generic/zlib@1.3.1"))],
+            );
+            ingest(&db.store, &sbom).await.expect("ingest");
+        }
+        db.store
+            .refresh_statistics()
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", db.label));
+        if db.label == "postgres" {
+            // ANALYZE ran: the planner now knows how many component rows there are.
+            let n = scalar(&db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'sbom_components' AND relnamespace = current_schema()::regnamespace").await;
+            assert!(0 < n, "{}: reltuples {n}", db.label);
+        }
+    }
+}

@@ -80,6 +80,18 @@ pub struct VulnFinding {
     pub fixed_versions: Vec<String>,
     /// Why the component matched: one entry per advisory, strongest basis first.
     pub match_basis: Vec<MatchBasis>,
+    /// The VEX status (`not_affected`, `affected`, `fixed`, `under_investigation`): the
+    /// hospital's own analysis when recorded, else the newest statement from the most
+    /// authoritative source (medsbom-vex); `None` when nothing applies.
+    pub vex_status: Option<String>,
+    /// The justification of that status.
+    pub vex_justification: Option<String>,
+    /// Where it comes from (`csaf 2022-EVD-UC-01-NA-001 by …`, `analysis by alice (provider)`).
+    pub vex_source: Option<String>,
+    /// Its detail, impact or action statement.
+    pub vex_detail: Option<String>,
+    /// When it was stated or recorded (UTC RFC 3339).
+    pub vex_time: Option<String>,
 }
 
 /// A CVSS base score.
@@ -212,7 +224,46 @@ pub async fn list_findings(
             feed: row.text(13)?,
         });
     }
-    assemble(&mut tx, raws, query).await
+    let mut res = assemble(&mut tx, raws, query).await?;
+    attach_vex(db, &mut res, true).await?;
+    Ok(res)
+}
+
+/// Fills the `vex_*` fields from the VEX statements and analyses (medsbom-vex); `stored`
+/// says whether `package_id` is a stored package (not a scanned SBOM's index).
+async fn attach_vex(
+    db: &VulnDb,
+    findings: &mut [VulnFinding],
+    stored: bool,
+) -> Result<(), VulnError> {
+    let keys: Vec<medsbom_vex::service::FindingKey> = findings
+        .iter()
+        .map(|finding| medsbom_vex::service::FindingKey {
+            manufacturer: finding.manufacturer.clone(),
+            product: finding.product.clone(),
+            product_version: finding.product_version.clone(),
+            package_id: stored.then_some(finding.package_id),
+            purl: finding.purl.clone(),
+            cpe: finding.cpe.clone(),
+            component_version: finding.component_version.clone(),
+            vulnerability_ids: std::iter::once(&finding.vulnerability_id)
+                .chain(finding.aliases.iter())
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let annotations = medsbom_vex::service::annotate(&db.vex, &keys).await?;
+    for (finding, annotation) in findings.iter_mut().zip(annotations) {
+        let Some(annotation) = annotation else {
+            continue;
+        };
+        finding.vex_status = Some(annotation.status.as_str().to_owned());
+        finding.vex_justification = annotation.justification;
+        finding.vex_source = Some(annotation.source);
+        finding.vex_detail = annotation.detail;
+        finding.vex_time = annotation.stated_at;
+    }
+    Ok(())
 }
 
 /// Matches the components of one SBOM against the stored feeds without storing anything
@@ -293,7 +344,9 @@ pub async fn scan_sbom(
         product: None,
         ..query.clone()
     };
-    assemble(&mut tx, raws, &query).await
+    let mut res = assemble(&mut tx, raws, &query).await?;
+    attach_vex(db, &mut res, false).await?;
+    Ok(res)
 }
 
 /// What is known about one vulnerability (an alias group).
@@ -518,6 +571,11 @@ fn finding_from(
         priority,
         fixed_versions,
         match_basis,
+        vex_status: None,
+        vex_justification: None,
+        vex_source: None,
+        vex_detail: None,
+        vex_time: None,
     }
 }
 

@@ -64,6 +64,8 @@ use crate::db::Db;
 pub struct VulnDb {
     store: Store,
     db: Db,
+    /// The VEX tables, for the `vex_*` fields of findings.
+    vex: medsbom_vex::service::VexDb,
 }
 
 impl VulnDb {
@@ -114,7 +116,12 @@ impl VulnDb {
                 Db::sqlite(pool, &name)
             }
         };
-        Ok(VulnDb { store, db: pool })
+        let vex = medsbom_vex::service::VexDb::attach(store.clone(), db).await?;
+        Ok(VulnDb {
+            store,
+            db: pool,
+            vex,
+        })
     }
 
     /// The store (for ingest, listings, …).
@@ -129,9 +136,10 @@ impl VulnDb {
         self.db.name()
     }
 
-    /// Closes both pools.
+    /// Closes the pools.
     pub async fn close(&self) {
         self.db.close().await;
+        self.vex.close().await;
         self.store.close().await;
     }
 }

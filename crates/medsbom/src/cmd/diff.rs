@@ -1,5 +1,7 @@
 //! `medsbom diff`: what changed between two SBOM files or two stored product versions —
-//! components added, removed, upgraded or downgraded, and support-status changes.
+//! components added, removed, upgraded or downgraded, and support-status changes; with
+//! `--vulns` (product versions only) also the vulnerabilities fixed and introduced, as
+//! release notes.
 //!
 //! Exit status as diff(1): 0 when nothing changed, 1 when something did.
 
@@ -38,6 +40,9 @@ pub struct DiffArgs {
     /// SBOM revision of the new version [default: the newest].
     #[arg(long, value_name = "N")]
     pub to_revision: Option<i64>,
+    /// With --product: also list the vulnerabilities fixed and introduced (release notes).
+    #[arg(long)]
+    pub vulns: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
@@ -71,6 +76,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Status> {
         }
         _ => anyhow::bail!("give either two SBOM files, or --product with --from and --to"),
     };
+    let vuln_changes = match (&args.product, &args.from, &args.to) {
+        (Some(product), Some(from), Some(to)) if args.vulns => db::runtime()?.block_on(
+            crate::cmd::product::vuln_changes(&args.db, product, from, to),
+        )?,
+        _ => Vec::new(),
+    };
     const HEADER: [&str; 8] = [
         "CHANGE",
         "COMPONENT",
@@ -81,15 +92,18 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Status> {
         "NEW SUPPORT",
         "SUPPLIER",
     ];
-    let rows: Vec<Vec<String>> = entries.iter().map(row).collect();
+    let mut rows: Vec<Vec<String>> = entries.iter().map(row).collect();
+    rows.extend(vuln_changes.iter().map(crate::cmd::product::vuln_row));
     match args.format {
-        ListFormat::Json => {
-            output::print_json(&Value::Array(entries.iter().map(entry_json).collect()))?
-        }
+        ListFormat::Json => output::print_json(&Value::Array(
+            (entries.iter().map(entry_json))
+                .chain(vuln_changes.iter().map(crate::cmd::product::vuln_json))
+                .collect(),
+        ))?,
         ListFormat::Table => output::print_stdout(&output::table(&HEADER, &rows))?,
         ListFormat::Csv => output::print_stdout(&output::csv(&HEADER, &rows)?)?,
     }
-    Ok(if entries.is_empty() {
+    Ok(if entries.is_empty() && vuln_changes.is_empty() {
         Status::Success
     } else {
         Status::Finding

@@ -38,6 +38,13 @@ pub struct IngestArgs {
     /// Who ingests, recorded with each SBOM [default: $USER].
     #[arg(long, env = "USER", value_name = "NAME")]
     pub ingested_by: Option<String>,
+    /// Signature of the file (detached or DSSE), verified against the trusted keys; the
+    /// result is stored with the SBOM. A file with a wrong or untrusted signature is rejected.
+    #[arg(long, value_name = "SIG")]
+    pub sig: Option<PathBuf>,
+    /// With --sig: store a file whose signature is untrusted or invalid, marked as such.
+    #[arg(long, requires = "sig")]
+    pub allow_untrusted: bool,
     /// Output format of the per-file results.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
@@ -54,6 +61,9 @@ struct FileResult {
 /// Ingests every file; rejected files make the exit status 1.
 pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
     let files = collect_files(&args.paths)?;
+    if args.sig.is_some() && files.len() != 1 {
+        anyhow::bail!("--sig needs exactly one SBOM file");
+    }
     let runtime = db::runtime()?;
     let results = runtime.block_on(async {
         let store = db::open(&args.db).await?;
@@ -112,8 +122,19 @@ async fn ingest_files(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    // After a bulk load the planner's statistics describe a much smaller database.
+    let n_stored = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Ok(IngestOutcome::Stored(_))))
+        .count();
+    if BULK_INGEST_FILES <= n_stored {
+        store.refresh_statistics().await?;
+    }
     Ok(results)
 }
+
+/// Stored files from which an ingest refreshes the planner statistics at its end.
+const BULK_INGEST_FILES: usize = 10;
 
 async fn ingest_file(
     store: &Store,
@@ -136,12 +157,28 @@ async fn ingest_file(
     let source_name = file
         .file_name()
         .map(|name| name.to_string_lossy().into_owned());
+    let signature = match &args.sig {
+        Some(sig) => Some(
+            crate::cmd::sign::check_ingest_signature(
+                &args.db,
+                sig,
+                &loaded.raw,
+                args.manufacturer.as_deref(),
+                args.allow_untrusted,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let request = IngestRequest {
         raw: &loaded.raw,
         format: loaded.detected.format.as_str(),
         spec_version: &spec_version,
         sbom: &loaded.parsed.sbom,
-        manufacturer: args.manufacturer.as_deref(),
+        manufacturer: signature
+            .as_ref()
+            .and_then(|s| s.manufacturer.as_deref())
+            .or(args.manufacturer.as_deref()),
         product: args.product.as_deref(),
         product_version: args.product_version.as_deref(),
         ingested_by: args.ingested_by.as_deref().unwrap_or("unknown"),
@@ -149,7 +186,29 @@ async fn ingest_file(
         check_results: Some(&check_results),
         progress: None,
     };
-    Ok(store.ingest(&request).await?)
+    let outcome = store.ingest(&request).await?;
+    // A BOM with embedded analysed vulnerabilities also carries VEX statements.
+    crate::cmd::vex::record_embedded(
+        store,
+        &args.db,
+        &loaded.raw,
+        &loaded.parsed.sbom,
+        outcome.stored(),
+        &file.display().to_string(),
+        args.ingested_by.as_deref().unwrap_or("unknown"),
+    )
+    .await?;
+    if let Some(signature) = &signature {
+        let by = args.ingested_by.as_deref().unwrap_or("unknown");
+        crate::cmd::sign::record_ingest_signature(
+            &args.db,
+            signature,
+            outcome.stored().sbom_id,
+            by,
+        )
+        .await?;
+    }
+    Ok(outcome)
 }
 
 /// Errors of the database itself (as opposed to the file) end the whole command.

@@ -40,6 +40,10 @@ pub struct VulnsArgs {
     /// Match every stored package again before listing (after changing matching rules).
     #[arg(long)]
     pub rematch: bool,
+    /// Also list findings that VEX or an analysis marks not_affected or fixed (hidden by
+    /// default), with the reason.
+    #[arg(long)]
+    pub all: bool,
     /// List the open findings per deployed device (asset) of --organization instead, with
     /// the asset priority of `medsbom impact`.
     #[arg(long)]
@@ -118,11 +122,50 @@ pub fn run(args: &VulnsArgs) -> anyhow::Result<Status> {
         vuln_db.close().await;
         anyhow::Ok(findings?)
     })?;
+    let n_before = findings.len();
+    let findings: Vec<VulnFinding> = findings
+        .into_iter()
+        .filter(|finding| args.all || !vex_suppressed(finding))
+        .collect();
+    let n_hidden = n_before - findings.len();
     print_findings(&findings, args.format)?;
     if args.format == VulnFormat::Table {
         output::note(&summary(&findings));
     }
+    if 0 < n_hidden {
+        output::note(&format!(
+            "{n_hidden} finding(s) not listed: VEX or an analysis says not_affected or fixed \
+             (--all lists them with the reason)"
+        ));
+    }
     Ok(fail_status(&findings, args.fail_on))
+}
+
+/// Whether VEX (or the own analysis) says the finding is `not_affected` or `fixed`.
+pub(crate) fn vex_suppressed(finding: &VulnFinding) -> bool {
+    matches!(
+        finding.vex_status.as_deref(),
+        Some("not_affected" | "fixed")
+    )
+}
+
+/// The finding as `medsbom analysis set` names it: `PRODUCT@VERSION:COMPONENT:VULN-ID`
+/// (COMPONENT the purl, else the CPE).
+pub(crate) fn finding_ref(finding: &VulnFinding) -> Option<String> {
+    let component = finding.purl.as_ref().or(finding.cpe.as_ref())?;
+    Some(format!(
+        "{}@{}:{component}:{}",
+        finding.product, finding.product_version, finding.vulnerability_id
+    ))
+}
+
+/// `not_affected (vulnerable_code_not_in_execute_path)`, or empty.
+fn vex_text(finding: &VulnFinding) -> String {
+    match (&finding.vex_status, &finding.vex_justification) {
+        (Some(status), Some(justification)) => format!("{status} ({justification})"),
+        (Some(status), None) => status.clone(),
+        (None, _) => String::new(),
+    }
 }
 
 /// Rejects a probability outside [0, 1].
@@ -173,7 +216,7 @@ fn status_if(failed: bool) -> Status {
     }
 }
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "PRIORITY",
     "SEVERITY",
     "CVSS",
@@ -186,6 +229,7 @@ const HEADER: [&str; 12] = [
     "VULNERABILITY",
     "ALIASES",
     "FIXED",
+    "VEX",
 ];
 
 /// Prints findings in the chosen format.
@@ -228,6 +272,7 @@ fn table_row(finding: &VulnFinding) -> Vec<String> {
         finding.vulnerability_id.clone(),
         finding.aliases.join(" "),
         finding.fixed_versions.join(" "),
+        vex_text(finding),
     ]
 }
 
@@ -351,6 +396,12 @@ pub(crate) fn finding_json(finding: &VulnFinding) -> Value {
         "priority": finding.priority,
         "fixed_versions": finding.fixed_versions,
         "match_basis": basis,
+        "finding": finding_ref(finding),
+        "vex_status": finding.vex_status,
+        "vex_justification": finding.vex_justification,
+        "vex_source": finding.vex_source,
+        "vex_detail": finding.vex_detail,
+        "vex_time": finding.vex_time,
     })
 }
 
