@@ -83,3 +83,20 @@ pub enum RegistryError {
         errors: Vec<String>,
     },
 }
+
+impl From<medsbom_sql::SqlError> for RegistryError {
+    fn from(err: medsbom_sql::SqlError) -> RegistryError {
+        match err {
+            medsbom_sql::SqlError::Database {
+                db,
+                context,
+                source,
+            } => RegistryError::Database {
+                db,
+                context,
+                source,
+            },
+            medsbom_sql::SqlError::Shape(message) => RegistryError::Shape(message),
+        }
+    }
+}

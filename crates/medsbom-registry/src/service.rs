@@ -892,7 +892,7 @@ async fn bump_revision(tx: &mut Tx, product_version_id: i64) -> Result<i64, Regi
             &[Param::int(product_version_id)],
         )
         .await?;
-    first(&rows, context)?.int(0)
+    Ok(first(&rows, context)?.int(0)?)
 }
 
 /// Finds the component a selector names: its identity, `bom_ref`, purl as written, CPE,

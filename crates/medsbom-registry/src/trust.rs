@@ -292,7 +292,7 @@ pub async fn record_signature(
         ],
     )
     .await?;
-    tx.commit(context).await
+    Ok(tx.commit(context).await?)
 }
 
 /// The signature verifications stored with an SBOM, oldest first.

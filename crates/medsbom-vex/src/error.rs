@@ -51,3 +51,20 @@ pub enum VexError {
     #[error("{0}")]
     NotFound(String),
 }
+
+impl From<medsbom_sql::SqlError> for VexError {
+    fn from(err: medsbom_sql::SqlError) -> VexError {
+        match err {
+            medsbom_sql::SqlError::Database {
+                db,
+                context,
+                source,
+            } => VexError::Database {
+                db,
+                context,
+                source,
+            },
+            medsbom_sql::SqlError::Shape(message) => VexError::Shape(message),
+        }
+    }
+}

@@ -56,3 +56,20 @@ pub enum VulnError {
         reason: String,
     },
 }
+
+impl From<medsbom_sql::SqlError> for VulnError {
+    fn from(err: medsbom_sql::SqlError) -> VulnError {
+        match err {
+            medsbom_sql::SqlError::Database {
+                db,
+                context,
+                source,
+            } => VulnError::Database {
+                db,
+                context,
+                source,
+            },
+            medsbom_sql::SqlError::Shape(message) => VulnError::Shape(message),
+        }
+    }
+}

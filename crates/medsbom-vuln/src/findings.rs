@@ -826,7 +826,7 @@ pub async fn advisory_details(db: &VulnDb, id: &str) -> Result<Vec<AdvisoryDetai
     let mut members = rows
         .iter()
         .map(|row| row.text(0))
-        .collect::<Result<Vec<String>, VulnError>>()?;
+        .collect::<Result<Vec<String>, _>>()?;
     if members.is_empty() {
         members.push(id.to_owned());
     }

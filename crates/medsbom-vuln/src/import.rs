@@ -566,7 +566,7 @@ async fn write_advisories(
                 Param::Text(technical_impact.as_deref()),
                 Param::Text(advisory.kev_date_added.as_deref()),
                 Param::text(&advisory.sha256),
-                Param::Bytes(data),
+                Param::Bytes(Some(data)),
                 Param::int(import_id),
             ]);
         }

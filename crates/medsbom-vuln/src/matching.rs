@@ -82,7 +82,7 @@ pub async fn match_sbom(
     let ids = rows
         .iter()
         .map(|row| row.int(0))
-        .collect::<Result<Vec<i64>, VulnError>>()?;
+        .collect::<Result<Vec<i64>, _>>()?;
     let res = match_packages(&mut tx, Some(&ids), config).await?;
     tx.commit(context).await?;
     Ok(res)
@@ -167,7 +167,10 @@ async fn unmatched_package_ids(tx: &mut Tx) -> Result<Vec<i64>, VulnError> {
             &[],
         )
         .await?;
-    rows.iter().map(|row| row.int(0)).collect()
+    Ok(rows
+        .iter()
+        .map(|row| row.int(0))
+        .collect::<Result<_, _>>()?)
 }
 
 /// A package row with its stored match state.

@@ -1,0 +1,450 @@
+//! The two database backends of medsbom (SQLite, PostgreSQL) behind one small interface:
+//! statements with positional parameters (`$1`, `$2`, … on both) returning rows of plain
+//! values, in transactions whose errors name the database and what was being done.
+//!
+//! The crates that own tables besides the store's (vulnerabilities, VEX, the registry) use
+//! it with a pool of their own on the store's database; their error types convert
+//! [`SqlError`] with `From`.
+//!
+//! The services write their SQL once; values are copied into [`Param`] and [`Value`], which
+//! costs little next to the database work and keeps the services free of generic
+//! `sqlx::Database` bounds.
+#![deny(missing_docs)]
+
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
+
+/// A failed statement or a row of unexpected shape.
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    /// A statement failed.
+    #[error("database {db}: error while {context}: {source}")]
+    Database {
+        /// The database path or URL (without password).
+        db: String,
+        /// What was being done.
+        context: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// A row did not have the expected shape (a bug or a foreign schema).
+    #[error("unexpected data in the database: {0}")]
+    Shape(String),
+}
+
+/// The most parameters one statement gets (SQLite allows 32766, PostgreSQL 65535).
+pub const MAX_PARAMS: usize = 30_000;
+
+/// A connection pool of either backend, with the database's name for messages.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    name: String,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open write transaction. Dropping it without [`Tx::commit`] rolls it back.
+pub struct Tx {
+    inner: TxInner,
+    name: String,
+}
+
+enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// One statement parameter; each variant carries its SQL type so that a NULL is typed for
+/// PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    /// An integer.
+    Int(Option<i64>),
+    /// A floating-point number.
+    Real(Option<f64>),
+    /// Text.
+    Text(Option<&'a str>),
+    /// A byte string.
+    Bytes(Option<&'a [u8]>),
+}
+
+impl<'a> Param<'a> {
+    /// A non-null integer.
+    pub fn int(value: i64) -> Param<'a> {
+        Param::Int(Some(value))
+    }
+
+    /// Non-null text.
+    pub fn text(value: &'a str) -> Param<'a> {
+        Param::Text(Some(value))
+    }
+}
+
+/// One value of a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A floating-point number.
+    Real(f64),
+    /// Text.
+    Text(String),
+    /// A byte string.
+    Bytes(Vec<u8>),
+}
+
+/// A result row: its values in column order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    values: Vec<Value>,
+}
+
+impl Row {
+    fn value(&self, idx: usize) -> Result<&Value, SqlError> {
+        self.values
+            .get(idx)
+            .ok_or_else(|| SqlError::Shape(format!("row has no column {idx}")))
+    }
+
+    fn shape(idx: usize, expected: &str, found: &Value) -> SqlError {
+        SqlError::Shape(format!(
+            "column {idx}: expected {expected}, found {found:?}"
+        ))
+    }
+
+    /// The integer in column `idx`.
+    pub fn int(&self, idx: usize) -> Result<i64, SqlError> {
+        match self.value(idx)? {
+            Value::Int(value) => Ok(*value),
+            other => Err(Row::shape(idx, "an integer", other)),
+        }
+    }
+
+    /// The integer or NULL in column `idx`.
+    pub fn opt_int(&self, idx: usize) -> Result<Option<i64>, SqlError> {
+        match self.value(idx)? {
+            Value::Null => Ok(None),
+            Value::Int(value) => Ok(Some(*value)),
+            other => Err(Row::shape(idx, "an integer or null", other)),
+        }
+    }
+
+    /// The number or NULL in column `idx` (SQLite may store a whole number as an integer).
+    pub fn opt_real(&self, idx: usize) -> Result<Option<f64>, SqlError> {
+        match self.value(idx)? {
+            Value::Null => Ok(None),
+            Value::Real(value) => Ok(Some(*value)),
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "sqlite stores 5.0 as an integer"
+            )]
+            Value::Int(value) => Ok(Some(*value as f64)),
+            other => Err(Row::shape(idx, "a number or null", other)),
+        }
+    }
+
+    /// The text in column `idx`.
+    pub fn text(&self, idx: usize) -> Result<String, SqlError> {
+        match self.value(idx)? {
+            Value::Text(value) => Ok(value.clone()),
+            other => Err(Row::shape(idx, "a text", other)),
+        }
+    }
+
+    /// The text or NULL in column `idx`.
+    pub fn opt_text(&self, idx: usize) -> Result<Option<String>, SqlError> {
+        match self.value(idx)? {
+            Value::Null => Ok(None),
+            Value::Text(value) => Ok(Some(value.clone())),
+            other => Err(Row::shape(idx, "a text or null", other)),
+        }
+    }
+
+    /// The bytes in column `idx`.
+    pub fn bytes(&self, idx: usize) -> Result<Vec<u8>, SqlError> {
+        match self.value(idx)? {
+            Value::Bytes(value) => Ok(value.clone()),
+            other => Err(Row::shape(idx, "bytes", other)),
+        }
+    }
+}
+
+impl Db {
+    /// A SQLite pool; `name` is how messages name the database.
+    pub fn sqlite(pool: SqlitePool, name: &str) -> Db {
+        Db {
+            pool: Pool::Sqlite(pool),
+            name: name.to_owned(),
+        }
+    }
+
+    /// A PostgreSQL pool; `name` is how messages name the database.
+    pub fn postgres(pool: PgPool, name: &str) -> Db {
+        Db {
+            pool: Pool::Postgres(pool),
+            name: name.to_owned(),
+        }
+    }
+
+    /// The database as shown in messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Begins a write transaction; on SQLite `BEGIN IMMEDIATE`, which takes the write lock
+    /// at once (waiting up to the busy timeout) instead of failing when a read transaction
+    /// later tries to write.
+    pub async fn begin(&self, context: &str) -> Result<Tx, SqlError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(TxInner::Sqlite),
+            Pool::Postgres(pool) => pool.begin().await.map(TxInner::Postgres),
+        };
+        let inner = inner.map_err(|source| db_error(&self.name, context, source))?;
+        Ok(Tx {
+            inner,
+            name: self.name.clone(),
+        })
+    }
+
+    /// Begins a read transaction (a consistent snapshot; on SQLite a deferred `BEGIN`, which
+    /// takes no write lock). Dropping it rolls it back.
+    pub async fn begin_read(&self, context: &str) -> Result<Tx, SqlError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => pool.begin().await.map(TxInner::Sqlite),
+            Pool::Postgres(pool) => pool.begin().await.map(TxInner::Postgres),
+        };
+        let inner = inner.map_err(|source| db_error(&self.name, context, source))?;
+        Ok(Tx {
+            inner,
+            name: self.name.clone(),
+        })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    /// Whether this is the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.inner, TxInner::Postgres(_))
+    }
+
+    /// Runs a query inside the transaction and returns all rows.
+    pub async fn fetch_all(
+        &mut self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, SqlError> {
+        let res = match &mut self.inner {
+            TxInner::Sqlite(tx) => match sqlite_query(sql, params).fetch_all(&mut **tx).await {
+                Ok(rows) => rows.iter().map(sqlite_row).collect(),
+                Err(err) => Err(err),
+            },
+            TxInner::Postgres(tx) => match pg_query(sql, params).fetch_all(&mut **tx).await {
+                Ok(rows) => rows.iter().map(pg_row).collect(),
+                Err(err) => Err(err),
+            },
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+
+    /// Runs a statement inside the transaction; returns the rows affected.
+    pub async fn execute(
+        &mut self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, SqlError> {
+        let res = match &mut self.inner {
+            TxInner::Sqlite(tx) => sqlite_query(sql, params)
+                .execute(&mut **tx)
+                .await
+                .map(|done| done.rows_affected()),
+            TxInner::Postgres(tx) => pg_query(sql, params)
+                .execute(&mut **tx)
+                .await
+                .map(|done| done.rows_affected()),
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self, context: &str) -> Result<(), SqlError> {
+        let res = match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await,
+            TxInner::Postgres(tx) => tx.commit().await,
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+}
+
+fn db_error(db: &str, context: &str, source: sqlx::Error) -> SqlError {
+    SqlError::Database {
+        db: db.to_owned(),
+        context: context.to_owned(),
+        source,
+    }
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `n_rows` rows, then `suffix`.
+pub fn insert_sql(table: &str, columns: &[&str], n_rows: usize, suffix: &str) -> String {
+    let mut res = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut n = 0;
+    for row in 0..n_rows {
+        if 0 < row {
+            res.push_str(", ");
+        }
+        res.push('(');
+        for column in 0..columns.len() {
+            if 0 < column {
+                res.push_str(", ");
+            }
+            n += 1;
+            res.push('$');
+            res.push_str(&n.to_string());
+        }
+        res.push(')');
+    }
+    if !suffix.is_empty() {
+        res.push(' ');
+        res.push_str(suffix);
+    }
+    res
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.
+pub fn placeholders(first: usize, n: usize) -> String {
+    let mut res = String::with_capacity(n * 6);
+    for idx in 0..n {
+        if 0 < idx {
+            res.push_str(", ");
+        }
+        res.push('$');
+        res.push_str(&(first + idx).to_string());
+    }
+    res
+}
+
+/// Rows per multi-row statement for `n_columns` parameters each.
+pub fn rows_per_statement(n_columns: usize) -> usize {
+    (MAX_PARAMS / n_columns.max(1)).clamp(1, 32)
+}
+
+/// `$1` → `?1`: SQLite treats `$1` as a *named* parameter and looks each one up among the
+/// names seen so far (quadratic in a multi-row insert), while `?NNN` is numbered directly.
+/// The statements hold no `$` inside string literals.
+fn sqlite_sql(sql: &str) -> String {
+    let mut res = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            res.push('?');
+        } else {
+            res.push(c);
+        }
+    }
+    res
+}
+
+fn sqlite_query<'q>(
+    sql: &str,
+    params: &[Param<'_>],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sqlite_sql(sql)));
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Real(value) => query.bind(value),
+            Param::Text(value) => query.bind(value.map(str::to_owned)),
+            Param::Bytes(value) => query.bind(value.map(<[u8]>::to_vec)),
+        };
+    }
+    query
+}
+
+fn pg_query<'q>(
+    sql: &str,
+    params: &[Param<'_>],
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Real(value) => query.bind(value),
+            Param::Text(value) => query.bind(value.map(str::to_owned)),
+            Param::Bytes(value) => query.bind(value.map(<[u8]>::to_vec)),
+        };
+    }
+    query
+}
+
+fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
+    let mut values = Vec::with_capacity(row.len());
+    for idx in 0..row.len() {
+        let raw = row.try_get_raw(idx)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let type_name = raw.type_info().name().to_owned();
+        let value = match type_name.as_str() {
+            "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
+            "REAL" => Value::Real(row.try_get::<f64, _>(idx)?),
+            "TEXT" => Value::Text(row.try_get::<String, _>(idx)?),
+            "BLOB" => Value::Bytes(row.try_get::<Vec<u8>, _>(idx)?),
+            other => return Err(unexpected_type(idx, other)),
+        };
+        values.push(value);
+    }
+    Ok(Row { values })
+}
+
+fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
+    let mut values = Vec::with_capacity(row.len());
+    for idx in 0..row.len() {
+        let raw = row.try_get_raw(idx)?;
+        if raw.is_null() {
+            values.push(Value::Null);
+            continue;
+        }
+        let type_name = raw.type_info().name().to_owned();
+        let value = match type_name.as_str() {
+            "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
+            "INT4" => Value::Int(i64::from(row.try_get::<i32, _>(idx)?)),
+            "INT2" => Value::Int(i64::from(row.try_get::<i16, _>(idx)?)),
+            "BOOL" => Value::Int(i64::from(row.try_get::<bool, _>(idx)?)),
+            "FLOAT8" => Value::Real(row.try_get::<f64, _>(idx)?),
+            "FLOAT4" => Value::Real(f64::from(row.try_get::<f32, _>(idx)?)),
+            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get::<String, _>(idx)?),
+            "BYTEA" => Value::Bytes(row.try_get::<Vec<u8>, _>(idx)?),
+            other => return Err(unexpected_type(idx, other)),
+        };
+        values.push(value);
+    }
+    Ok(Row { values })
+}
+
+fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: idx.to_string(),
+        source: format!("the vulnerability tables have no columns of type {type_name}").into(),
+    }
+}
