@@ -278,6 +278,8 @@ async fn bench_backend(
         csv.len() as f64 / 1e6,
         started.elapsed()
     );
+    // As `medsbom ingest` does after a bulk load (the assets table too on PostgreSQL).
+    assets.store().refresh_statistics().await?;
 
     for (what, target) in [
         (

@@ -178,7 +178,7 @@ impl Store {
         let context = "refreshing planner statistics";
         let sql = if self.pool.is_postgres() {
             "ANALYZE packages, sbom_components, sboms, product_versions, products, \
-             sbom_relationships, support_milestones"
+             sbom_relationships, support_milestones, findings, package_match_state, assets"
         } else {
             "PRAGMA optimize"
         };
