@@ -283,6 +283,28 @@ fn demo_then_the_hospitals_questions() {
         }
     }
 
+    // An ingest matches the packages it brings in against the imported feeds at once.
+    let cart = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "serialNumber": "urn:uuid:5b0f4d52-5d0e-4a43-9d4b-0c1a4e7b2f11",
+        "metadata": {
+            "timestamp": "2026-11-23T00:00:00Z",
+            "component": {"type": "device", "bom-ref": "cart", "name": "Anesthesia Cart", "version": "1.0",
+                          "supplier": {"name": "Initech Medical"}}
+        },
+        "components": [{"type": "library", "bom-ref": "axios", "name": "axios", "version": "0.21.1",
+                        "purl": "pkg:npm/axios@0.21.1"}],
+        "dependencies": [{"ref": "cart", "dependsOn": ["axios"]}]
+    });
+    std::fs::write(cwd.join("cart.cdx.json"), cart.to_string()).expect("write cart.cdx.json");
+    let ingest = medsbom(&["ingest", "cart.cdx.json"], cwd);
+    let ingest_err = text(&ingest.stderr);
+    assert_eq!(ingest.status.code(), Some(0), "{ingest_err}");
+    assert!(
+        ingest_err.contains("matched") && ingest_err.contains(": 1 finding(s)"),
+        "{ingest_err}"
+    );
+
     // A one-shot scan of a file finds what the stored copy has.
     let scan = json(
         &[

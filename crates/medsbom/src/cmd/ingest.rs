@@ -69,7 +69,14 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
         let store = db::open(&args.db).await?;
         let results = ingest_files(&store, args, &files).await;
         store.close().await;
-        results
+        let results = results?;
+        let any_stored = results
+            .iter()
+            .any(|r| matches!(r.outcome, Ok(IngestOutcome::Stored(_))));
+        if any_stored {
+            match_new_packages(args).await?;
+        }
+        anyhow::Ok(results)
     })?;
     print_results(&results, args.format)?;
     let n_rejected = results.iter().filter(|r| r.outcome.is_err()).count();
@@ -86,6 +93,26 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
     } else {
         Status::Finding
     })
+}
+
+/// Matches the packages that the stored SBOMs brought in (and only those) against the
+/// imported feeds, so that `vulns`, `impact` and the server see their findings at once.
+async fn match_new_packages(args: &IngestArgs) -> anyhow::Result<()> {
+    let vuln_db = medsbom_vuln::VulnDb::open(&args.db.location()).await?;
+    let report = medsbom_vuln::matching::match_unmatched(
+        &vuln_db,
+        &medsbom_vuln::evaluate::MatchConfig::EXACT,
+    )
+    .await;
+    vuln_db.close().await;
+    let report = report?;
+    if 0 < report.n_packages {
+        output::note(&format!(
+            "matched {} new package(s) against the imported feeds: {} finding(s)",
+            report.n_packages, report.n_added
+        ));
+    }
+    Ok(())
 }
 
 async fn ingest_files(
