@@ -12,9 +12,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
 };
-use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
+use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::LifecycleError;
+pub(crate) use medsbom_sql::{Param, Value, insert_sql, pg_query, sqlite_query};
 
 /// How long a writer waits for the SQLite write lock (and anyone for a pooled connection).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -218,21 +219,6 @@ impl Tx {
     }
 }
 
-/// One statement parameter; each variant carries its SQL type so that a NULL is typed.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Param<'a> {
-    Int(Option<i64>),
-    Text(Option<&'a str>),
-}
-
-/// One value of a result row.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    Null,
-    Int(i64),
-    Text(String),
-}
-
 /// A result row: its values in column order.
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
@@ -287,111 +273,12 @@ impl Row {
     }
 }
 
-/// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    let mut res = String::with_capacity(n * 6);
-    for idx in 0..n {
-        if 0 < idx {
-            res.push_str(", ");
-        }
-        res.push('$');
-        res.push_str(&(first + idx).to_string());
-    }
-    res
-}
-
-/// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `n_rows` rows, then `suffix`.
-pub(crate) fn insert_sql(table: &str, columns: &[&str], n_rows: usize, suffix: &str) -> String {
-    let mut res = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    for row in 0..n_rows {
-        if 0 < row {
-            res.push_str(", ");
-        }
-        res.push('(');
-        res.push_str(&placeholders(1 + row * columns.len(), columns.len()));
-        res.push(')');
-    }
-    if !suffix.is_empty() {
-        res.push(' ');
-        res.push_str(suffix);
-    }
-    res
-}
-
-fn sqlite_query<'q>(
-    sql: &str,
-    params: &[Param<'_>],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
-    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
-    for param in params {
-        query = match *param {
-            Param::Int(value) => query.bind(value),
-            Param::Text(value) => query.bind(value.map(str::to_owned)),
-        };
-    }
-    query
-}
-
-fn pg_query<'q>(
-    sql: &str,
-    params: &[Param<'_>],
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
-    for param in params {
-        query = match *param {
-            Param::Int(value) => query.bind(value),
-            Param::Text(value) => query.bind(value.map(str::to_owned)),
-        };
-    }
-    query
-}
-
 fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
-    let mut values = Vec::with_capacity(row.len());
-    for idx in 0..row.len() {
-        let raw = row.try_get_raw(idx)?;
-        if raw.is_null() {
-            values.push(Value::Null);
-            continue;
-        }
-        let type_name = raw.type_info().name().to_owned();
-        let value = match type_name.as_str() {
-            "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
-            "TEXT" => Value::Text(row.try_get::<String, _>(idx)?),
-            other => return Err(unexpected_type(idx, other)),
-        };
-        values.push(value);
-    }
-    Ok(Row { values })
+    medsbom_sql::sqlite_values(row).map(|values| Row { values })
 }
 
 fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
-    let mut values = Vec::with_capacity(row.len());
-    for idx in 0..row.len() {
-        let raw = row.try_get_raw(idx)?;
-        if raw.is_null() {
-            values.push(Value::Null);
-            continue;
-        }
-        let type_name = raw.type_info().name().to_owned();
-        let value = match type_name.as_str() {
-            "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
-            "INT4" => Value::Int(i64::from(row.try_get::<i32, _>(idx)?)),
-            "INT2" => Value::Int(i64::from(row.try_get::<i16, _>(idx)?)),
-            "BOOL" => Value::Int(i64::from(row.try_get::<bool, _>(idx)?)),
-            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get::<String, _>(idx)?),
-            other => return Err(unexpected_type(idx, other)),
-        };
-        values.push(value);
-    }
-    Ok(Row { values })
-}
-
-fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: idx.to_string(),
-        source: format!("the lifecycle services do not read columns of type {type_name}").into(),
-    }
+    medsbom_sql::pg_values(row).map(|values| Row { values })
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.

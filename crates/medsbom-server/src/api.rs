@@ -828,7 +828,7 @@ pub(crate) async fn ingest_bytes(
         OrgKind::Provider => params.manufacturer.as_deref(),
     };
     if principal.organization.kind == OrgKind::Provider {
-        let filed_under = tenancy::upload_manufacturer(manufacturer, &parsed.sbom);
+        let filed_under = medsbom_store::filing_manufacturer(manufacturer, &parsed.sbom);
         if tenancy::manufacturer_is_tenant(state.db(), &filed_under).await? {
             return Err(ApiError {
                 status: StatusCode::CONFLICT,

@@ -11,9 +11,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
+use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::ServerError;
+pub(crate) use medsbom_sql::{Param, Value, pg_query, sqlite_query};
 
 /// A pool of either backend.
 #[derive(Clone)]
@@ -31,22 +32,6 @@ pub(crate) struct Tx {
 enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
-}
-
-/// One statement parameter; each variant carries its SQL type so that a NULL is typed for
-/// PostgreSQL.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Param<'a> {
-    Int(Option<i64>),
-    Text(Option<&'a str>),
-}
-
-/// One value of a result row.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    Null,
-    Int(i64),
-    Text(String),
 }
 
 /// A result row: its values in column order.
@@ -328,76 +313,10 @@ fn db_error(db: &str, context: &str, source: sqlx::Error) -> ServerError {
     }
 }
 
-fn sqlite_query<'q>(
-    sql: &str,
-    params: &[Param<'_>],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
-    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
-    for param in params {
-        query = match *param {
-            Param::Int(value) => query.bind(value),
-            Param::Text(value) => query.bind(value.map(str::to_owned)),
-        };
-    }
-    query
-}
-
-fn pg_query<'q>(
-    sql: &str,
-    params: &[Param<'_>],
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
-    for param in params {
-        query = match *param {
-            Param::Int(value) => query.bind(value),
-            Param::Text(value) => query.bind(value.map(str::to_owned)),
-        };
-    }
-    query
-}
-
 fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
-    let mut values = Vec::with_capacity(row.len());
-    for idx in 0..row.len() {
-        let raw = row.try_get_raw(idx)?;
-        if raw.is_null() {
-            values.push(Value::Null);
-            continue;
-        }
-        let value = match raw.type_info().name() {
-            "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
-            "TEXT" => Value::Text(row.try_get::<String, _>(idx)?),
-            other => return Err(unexpected_type(idx, other)),
-        };
-        values.push(value);
-    }
-    Ok(Row { values })
+    medsbom_sql::sqlite_values(row).map(|values| Row { values })
 }
 
 fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
-    let mut values = Vec::with_capacity(row.len());
-    for idx in 0..row.len() {
-        let raw = row.try_get_raw(idx)?;
-        if raw.is_null() {
-            values.push(Value::Null);
-            continue;
-        }
-        let value = match raw.type_info().name() {
-            "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
-            "INT4" => Value::Int(i64::from(row.try_get::<i32, _>(idx)?)),
-            "INT2" => Value::Int(i64::from(row.try_get::<i16, _>(idx)?)),
-            "BOOL" => Value::Int(i64::from(row.try_get::<bool, _>(idx)?)),
-            "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get::<String, _>(idx)?),
-            other => return Err(unexpected_type(idx, other)),
-        };
-        values.push(value);
-    }
-    Ok(Row { values })
-}
-
-fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: idx.to_string(),
-        source: format!("the server reads no columns of type {type_name}").into(),
-    }
+    medsbom_sql::pg_values(row).map(|values| Row { values })
 }

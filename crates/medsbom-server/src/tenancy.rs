@@ -260,28 +260,6 @@ pub async fn manufacturer_is_tenant(db: &ServerDb, name: &str) -> Result<bool, S
     Ok(row.is_some())
 }
 
-/// The manufacturer an upload is filed under, as the store decides it: the one given, else
-/// the document's manufacturer or supplier, else the root component's, else `unknown`.
-#[must_use]
-pub fn upload_manufacturer(given: Option<&str>, sbom: &medsbom_model::Sbom) -> String {
-    let asserted = |party: Option<&medsbom_model::Party>| {
-        party
-            .filter(|party| party.is_asserted())
-            .map(|party| party.name.trim().to_owned())
-            .filter(|name| !name.is_empty())
-    };
-    let root = sbom.root_components().next();
-    given
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .map(str::to_owned)
-        .or_else(|| asserted(sbom.manufacturer.as_ref()))
-        .or_else(|| asserted(sbom.supplier.as_ref()))
-        .or_else(|| asserted(root.and_then(|r| r.manufacturer.as_ref())))
-        .or_else(|| asserted(root.and_then(|r| r.supplier.as_ref())))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 /// One node of an SBOM's dependency tree, in depth-first order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {

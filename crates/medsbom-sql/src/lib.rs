@@ -364,7 +364,8 @@ fn sqlite_sql(sql: &str) -> String {
     res
 }
 
-fn sqlite_query<'q>(
+/// A SQLite query with `params` bound (`$n` placeholders become `?n`).
+pub fn sqlite_query<'q>(
     sql: &str,
     params: &[Param<'_>],
 ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
@@ -380,7 +381,8 @@ fn sqlite_query<'q>(
     query
 }
 
-fn pg_query<'q>(
+/// A PostgreSQL query with `params` bound.
+pub fn pg_query<'q>(
     sql: &str,
     params: &[Param<'_>],
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
@@ -397,6 +399,11 @@ fn pg_query<'q>(
 }
 
 fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
+    sqlite_values(row).map(|values| Row { values })
+}
+
+/// The values of a SQLite result row, in column order.
+pub fn sqlite_values(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
     let mut values = Vec::with_capacity(row.len());
     for idx in 0..row.len() {
         let raw = row.try_get_raw(idx)?;
@@ -414,10 +421,15 @@ fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
         };
         values.push(value);
     }
-    Ok(Row { values })
+    Ok(values)
 }
 
 fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
+    pg_values(row).map(|values| Row { values })
+}
+
+/// The values of a PostgreSQL result row, in column order.
+pub fn pg_values(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
     let mut values = Vec::with_capacity(row.len());
     for idx in 0..row.len() {
         let raw = row.try_get_raw(idx)?;
@@ -439,12 +451,12 @@ fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
         };
         values.push(value);
     }
-    Ok(Row { values })
+    Ok(values)
 }
 
 fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: idx.to_string(),
-        source: format!("the vulnerability tables have no columns of type {type_name}").into(),
+        source: format!("medsbom reads no columns of type {type_name}").into(),
     }
 }

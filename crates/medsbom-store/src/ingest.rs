@@ -675,24 +675,35 @@ async fn fetch_id(
     })
 }
 
+/// The manufacturer an ingest files `sbom` under: `given` when not blank, else the first
+/// asserted name of the document's manufacturer, its supplier, the root component's
+/// manufacturer or supplier, else `unknown`. The server uses it to check an upload's tenant
+/// before ingesting.
+#[must_use]
+pub fn filing_manufacturer(given: Option<&str>, sbom: &medsbom_model::Sbom) -> String {
+    let root = sbom.root_components().next();
+    let asserted = |party: Option<&medsbom_model::Party>| {
+        party
+            .filter(|party| party.is_asserted())
+            .map(|party| party.name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+    };
+    non_empty(given)
+        .map(str::to_owned)
+        .or_else(|| asserted(sbom.manufacturer.as_ref()))
+        .or_else(|| asserted(sbom.supplier.as_ref()))
+        .or_else(|| asserted(root.and_then(|r| r.manufacturer.as_ref())))
+        .or_else(|| asserted(root.and_then(|r| r.supplier.as_ref())))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// Where the document is filed, from the request or the document itself.
 pub(crate) fn resolve_target(
     req: &IngestRequest<'_>,
 ) -> Result<(String, String, String), StoreError> {
     let sbom = req.sbom;
     let root = sbom.root_components().next();
-    let asserted = |party: Option<&medsbom_model::Party>| {
-        party
-            .filter(|party| party.is_asserted())
-            .map(|party| party.name.trim().to_owned())
-    };
-    let manufacturer = non_empty(req.manufacturer)
-        .map(str::to_owned)
-        .or_else(|| asserted(sbom.manufacturer.as_ref()))
-        .or_else(|| asserted(sbom.supplier.as_ref()))
-        .or_else(|| asserted(root.and_then(|r| r.manufacturer.as_ref())))
-        .or_else(|| asserted(root.and_then(|r| r.supplier.as_ref())))
-        .unwrap_or_else(|| "unknown".to_owned());
+    let manufacturer = filing_manufacturer(req.manufacturer, sbom);
     let product = non_empty(req.product)
         .or_else(|| non_empty(root.map(|r| r.name.as_str())))
         .or_else(|| non_empty(sbom.name.as_deref()))

@@ -62,7 +62,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use diff::{Change, ComponentSummary, DiffEntry, DiffTarget, diff_components, diff_sboms};
 pub use error::StoreError;
-pub use ingest::{IngestOutcome, IngestRequest, StoredSbom};
+pub use ingest::{IngestOutcome, IngestRequest, StoredSbom, filing_manufacturer};
 pub use query::{ProductRow, SbomRow, SearchHit, SearchQuery};
 
 use crate::db::Pool;
@@ -172,8 +172,8 @@ impl Store {
     /// Refreshes the query planner's statistics after a bulk ingest: `ANALYZE` of the
     /// portfolio tables on PostgreSQL, `PRAGMA optimize` on SQLite. Without it, PostgreSQL
     /// plans the first searches after loading a large portfolio with the statistics of an
-    /// empty database (until autovacuum catches up) and scans every component row: 123 ms
-    /// instead of 6 ms for a purl search over 1M rows.
+    /// empty database (until autovacuum catches up) and scans every component row
+    /// (`bench_store`, 1M rows: purl search p50 123 ms without it; see BENCHMARKS.md).
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
         let context = "refreshing planner statistics";
         let sql = if self.pool.is_postgres() {

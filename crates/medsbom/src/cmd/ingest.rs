@@ -66,17 +66,22 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
     }
     let runtime = db::runtime()?;
     let results = runtime.block_on(async {
-        let store = db::open(&args.db).await?;
-        let results = ingest_files(&store, args, &files).await;
-        store.close().await;
-        let results = results?;
-        let any_stored = results
-            .iter()
-            .any(|r| matches!(r.outcome, Ok(IngestOutcome::Stored(_))));
-        if any_stored {
-            match_new_packages(args).await?;
-        }
-        anyhow::Ok(results)
+        // One open for both steps: the store (ingest) and the matcher's pool on it.
+        let vuln_db = medsbom_vuln::VulnDb::open(&args.db.location()).await?;
+        let results = ingest_files(vuln_db.store(), args, &files).await;
+        let matched = match &results {
+            Ok(results)
+                if results
+                    .iter()
+                    .any(|r| matches!(r.outcome, Ok(IngestOutcome::Stored(_)))) =>
+            {
+                match_new_packages(&vuln_db).await
+            }
+            _ => Ok(()),
+        };
+        vuln_db.close().await;
+        matched?;
+        results
     })?;
     print_results(&results, args.format)?;
     let n_rejected = results.iter().filter(|r| r.outcome.is_err()).count();
@@ -97,15 +102,12 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<Status> {
 
 /// Matches the packages that the stored SBOMs brought in (and only those) against the
 /// imported feeds, so that `vulns`, `impact` and the server see their findings at once.
-async fn match_new_packages(args: &IngestArgs) -> anyhow::Result<()> {
-    let vuln_db = medsbom_vuln::VulnDb::open(&args.db.location()).await?;
+async fn match_new_packages(vuln_db: &medsbom_vuln::VulnDb) -> anyhow::Result<()> {
     let report = medsbom_vuln::matching::match_unmatched(
-        &vuln_db,
+        vuln_db,
         &medsbom_vuln::evaluate::MatchConfig::EXACT,
     )
-    .await;
-    vuln_db.close().await;
-    let report = report?;
+    .await?;
     if 0 < report.n_packages {
         output::note(&format!(
             "matched {} new package(s) against the imported feeds: {} finding(s)",
