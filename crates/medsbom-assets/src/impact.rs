@@ -13,7 +13,7 @@
 //! and product version); rows whose status is `not_affected` or `fixed` are suppressed
 //! unless asked for ([`is_suppressed`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use medsbom_versions::cpe::{Cpe, CpeValue, cpe_matches};
 use medsbom_versions::purl::Purl;
@@ -219,6 +219,16 @@ pub fn group_rows(rows: &[ImpactRow], by: GroupBy) -> Vec<ImpactGroup> {
 
 /// Finds the affected assets.
 pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, AssetError> {
+    impact_for(db, query, &medsbom_vex::service::VexScope::Everything).await
+}
+
+/// [`impact`] with the VEX status from the sources and analyses `vex_scope` sees (one
+/// organization of `medsbom serve`).
+pub async fn impact_for(
+    db: &AssetDb,
+    query: &ImpactQuery,
+    vex_scope: &medsbom_vex::service::VexScope,
+) -> Result<ImpactReport, AssetError> {
     let range = match query.version_range.as_deref() {
         Some(text) => {
             if matches!(query.target, ImpactTarget::Vulnerability(_)) {
@@ -263,7 +273,7 @@ pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, A
     };
     let mut rows = rows;
     if let Some(vulnerability) = &vulnerability {
-        attach_vex(db, vulnerability, &mut rows).await?;
+        attach_vex(db, vulnerability, &mut rows, vex_scope).await?;
     }
     let n_before = rows.len();
     let mut rows: Vec<ImpactRow> = rows
@@ -280,34 +290,87 @@ pub async fn impact(db: &AssetDb, query: &ImpactQuery) -> Result<ImpactReport, A
 }
 
 /// Fills `vex_status` of the rows of a vulnerability search.
+///
+/// The annotation depends only on the finding key (the product version as the inventory
+/// names it, the package and the vulnerability), so medsbom-vex resolves each distinct key
+/// once and its answer goes to every row with that key: the 5,000 rows of a ward-level
+/// answer are a few dozen keys.
 async fn attach_vex(
     db: &AssetDb,
     vulnerability: &Vulnerability,
     rows: &mut [ImpactRow],
+    vex_scope: &medsbom_vex::service::VexScope,
 ) -> Result<(), AssetError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let mut ids = vec![vulnerability.id.clone()];
     ids.extend(vulnerability.aliases.iter().cloned());
-    let keys: Vec<medsbom_vex::service::FindingKey> = rows
+    // Each row's index into `keys`.
+    let mut key_of_row: Vec<usize> = Vec::with_capacity(rows.len());
+    let mut keys: Vec<medsbom_vex::service::FindingKey> = Vec::new();
+    {
+        let mut index: HashMap<VexKey<'_>, usize> = HashMap::new();
+        for row in rows.iter() {
+            let key = VexKey {
+                manufacturer: row.manufacturer.as_deref(),
+                product: row.product.as_deref().unwrap_or_default(),
+                product_version: row.product_version.as_deref().unwrap_or_default(),
+                package_id: row.package_id,
+                purl: row.purl.as_deref(),
+                component_version: row.component_version.as_deref(),
+            };
+            let idx = *index.entry(key).or_insert_with(|| {
+                keys.push(medsbom_vex::service::FindingKey {
+                    manufacturer: key.manufacturer.map(str::to_owned),
+                    product: key.product.to_owned(),
+                    product_version: key.product_version.to_owned(),
+                    package_id: Some(key.package_id),
+                    purl: key.purl.map(str::to_owned),
+                    cpe: None,
+                    component_version: key.component_version.map(str::to_owned),
+                    vulnerability_ids: ids.clone(),
+                });
+                keys.len() - 1
+            });
+            key_of_row.push(idx);
+        }
+    }
+    let annotations = medsbom_vex::service::annotate_for(&db.vex, &keys, vex_scope).await?;
+    if annotations.len() != keys.len() {
+        return Err(db.corrupt(
+            "annotating impact rows with vex",
+            format!(
+                "{} annotations for {} finding keys",
+                annotations.len(),
+                keys.len()
+            ),
+        ));
+    }
+    let statuses: Vec<Option<&'static str>> = annotations
         .iter()
-        .map(|row| medsbom_vex::service::FindingKey {
-            manufacturer: row.manufacturer.clone(),
-            product: row.product.clone().unwrap_or_default(),
-            product_version: row.product_version.clone().unwrap_or_default(),
-            package_id: Some(row.package_id),
-            purl: row.purl.clone(),
-            cpe: None,
-            component_version: row.component_version.clone(),
-            vulnerability_ids: ids.clone(),
-        })
+        .map(|annotation| annotation.as_ref().map(|a| a.status.as_str()))
         .collect();
-    let annotations = medsbom_vex::service::annotate(&db.vex, &keys).await?;
-    for (row, annotation) in rows.iter_mut().zip(annotations) {
-        row.vex_status = annotation.map(|a| a.status.as_str().to_owned());
+    for (row, idx) in rows.iter_mut().zip(key_of_row) {
+        row.vex_status = statuses.get(idx).copied().flatten().map(str::to_owned);
     }
     Ok(())
 }
 
-/// Highest priority first, then most critical, then by asset id and component.
+/// The fields of an impact row that medsbom-vex's `FindingKey` is built from (the
+/// vulnerability is the same for every row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct VexKey<'a> {
+    manufacturer: Option<&'a str>,
+    product: &'a str,
+    product_version: &'a str,
+    package_id: i64,
+    purl: Option<&'a str>,
+    component_version: Option<&'a str>,
+}
+
+/// Highest priority first, then most critical, then by asset id and component (name,
+/// version, then package id, so that the order never depends on the database's).
 pub(crate) fn sort_rows(rows: &mut [ImpactRow]) {
     rows.sort_by(|a, b| {
         b.priority
@@ -316,6 +379,7 @@ pub(crate) fn sort_rows(rows: &mut [ImpactRow]) {
             .then_with(|| a.asset_id.cmp(&b.asset_id))
             .then_with(|| a.component.cmp(&b.component))
             .then_with(|| a.component_version.cmp(&b.component_version))
+            .then_with(|| a.package_id.cmp(&b.package_id))
     });
 }
 
@@ -367,9 +431,12 @@ async fn vulnerability_rows(
             res.push(row);
         }
     }
-    // The same (asset, package) twice would mean two chunks of aliases found it.
-    res.sort_by(|a, b| (&a.asset_id, a.package_id).cmp(&(&b.asset_id, b.package_id)));
-    res.dedup_by(|a, b| a.asset_id == b.asset_id && a.package_id == b.package_id);
+    // One query lists each (asset, package) once (an asset runs one product version and
+    // `m` is distinct); two chunks of aliases may both find it.
+    if ID_CHUNK < members.len() {
+        res.sort_by(|a, b| (&a.asset_id, a.package_id).cmp(&(&b.asset_id, b.package_id)));
+        res.dedup_by(|a, b| a.asset_id == b.asset_id && a.package_id == b.package_id);
+    }
     Ok(res)
 }
 

@@ -60,7 +60,7 @@ pub use db::AssetDb;
 pub use error::AssetError;
 pub use impact::{
     GroupBy, ImpactGroup, ImpactQuery, ImpactReport, ImpactRow, ImpactTarget, group_rows, impact,
-    is_suppressed,
+    impact_for, is_suppressed,
 };
 pub use model::{
     Asset, AssetChanges, Criticality, Exposure, Field, credentials_known, location_text,

@@ -151,7 +151,18 @@ struct Record {
 /// The stored product versions by lowercase (product, version): (lowercase
 /// manufacturer, manufacturer, id).
 struct ProductVersionIndex {
-    by_name: HashMap<(String, String), Vec<(String, String, i64)>>,
+    /// By lower-case (product, version): the stored product versions with that name.
+    by_name: HashMap<(String, String), Vec<IndexedVersion>>,
+}
+
+/// One stored product version in a [`ProductVersionIndex`].
+struct IndexedVersion {
+    manufacturer_lower: String,
+    manufacturer: String,
+    id: i64,
+    /// The store's namespace: 0 shared, else the provider organization whose private
+    /// upload it is (see medsbom-store's `ingest_in_namespace`).
+    namespace: i64,
 }
 
 /// How an asset's product fields resolve.
@@ -281,14 +292,18 @@ pub async fn import_assets(
             ));
         }
         if product_changed || record.id.is_none() {
-            let resolution = index.resolve(&record.values);
+            let resolution = index.resolve(organization_id, &record.values);
             record.product_version_id = match &resolution {
                 Resolution::Linked(id) => Some(*id),
                 _ => None,
             };
             note_unknown(&mut unknown, &record.values, &resolution);
         } else if record.product_version_id.is_none() {
-            note_unknown(&mut unknown, &record.values, &index.resolve(&record.values));
+            note_unknown(
+                &mut unknown,
+                &record.values,
+                &index.resolve(organization_id, &record.values),
+            );
         }
         let new_serial = record.values.get(&Field::Serial).cloned();
         if old_serial != new_serial {
@@ -429,7 +444,7 @@ pub async fn set_asset(
     let before = record.clone();
     if apply_changes(&mut record, changes) {
         let index = load_product_versions(&mut tx).await?;
-        record.product_version_id = match index.resolve(&record.values) {
+        record.product_version_id = match index.resolve(organization_id, &record.values) {
             Resolution::Linked(id) => Some(id),
             _ => None,
         };
@@ -486,11 +501,11 @@ pub async fn unknown_product_versions(
     let rows = db
         .fetch_all(
             context,
-            "SELECT a.manufacturer, a.product, a.product_version, count(*) FROM assets a \
-             JOIN organizations o ON o.id = a.organization_id \
+            "SELECT a.manufacturer, a.product, a.product_version, count(*), a.organization_id \
+             FROM assets a JOIN organizations o ON o.id = a.organization_id \
              WHERE o.kind = 'provider' AND o.name = $1 AND a.product_version_id IS NULL \
              AND a.retired_at IS NULL AND a.product IS NOT NULL AND a.product_version IS NOT NULL \
-             GROUP BY a.manufacturer, a.product, a.product_version",
+             GROUP BY a.manufacturer, a.product, a.product_version, a.organization_id",
             &[Param::Text(Some(organization))],
         )
         .await?;
@@ -510,7 +525,7 @@ pub async fn unknown_product_versions(
             }
             values.insert(Field::Product, product.clone());
             values.insert(Field::ProductVersion, product_version.clone());
-            let reason = match index.resolve(&values) {
+            let reason = match index.resolve(row.int(4)?, &values) {
                 Resolution::Ambiguous(names) => ambiguous_reason(&names),
                 _ => "not stored".to_owned(),
             };
@@ -538,7 +553,7 @@ pub async fn relink_assets(db: &AssetDb) -> Result<u64, AssetError> {
     let rows = tx
         .fetch_all(
             context,
-            "SELECT id, manufacturer, product, product_version FROM assets \
+            "SELECT id, manufacturer, product, product_version, organization_id FROM assets \
              WHERE product_version_id IS NULL AND product IS NOT NULL \
              AND product_version IS NOT NULL",
             &[],
@@ -546,17 +561,18 @@ pub async fn relink_assets(db: &AssetDb) -> Result<u64, AssetError> {
         .await?;
     let mut n_linked = 0;
     for row in &rows {
-        let read = || -> Result<(i64, BTreeMap<Field, String>), String> {
+        let read = || -> Result<(i64, BTreeMap<Field, String>, i64), String> {
             let mut values = BTreeMap::new();
             if let Some(manufacturer) = row.opt_text(1)? {
                 values.insert(Field::Manufacturer, manufacturer);
             }
             values.insert(Field::Product, row.text(2)?);
             values.insert(Field::ProductVersion, row.text(3)?);
-            Ok((row.int(0)?, values))
+            Ok((row.int(0)?, values, row.int(4)?))
         };
-        let (id, values) = read().map_err(|message| tx.corrupt(context, message))?;
-        if let Resolution::Linked(product_version_id) = index.resolve(&values) {
+        let (id, values, organization_id) =
+            read().map_err(|message| tx.corrupt(context, message))?;
+        if let Resolution::Linked(product_version_id) = index.resolve(organization_id, &values) {
             n_linked += tx
                 .execute(
                     context,
@@ -719,7 +735,9 @@ fn ambiguous_reason(manufacturers: &[String]) -> String {
 }
 
 impl ProductVersionIndex {
-    fn resolve(&self, values: &BTreeMap<Field, String>) -> Resolution {
+    /// The product version an asset of `organization_id` with these fields links to: one
+    /// in the organization's own namespace when there is one, else a shared one.
+    fn resolve(&self, organization_id: i64, values: &BTreeMap<Field, String>) -> Resolution {
         let (Some(product), Some(version)) = (
             values.get(&Field::Product),
             values.get(&Field::ProductVersion),
@@ -731,16 +749,24 @@ impl ProductVersionIndex {
             return Resolution::NotStored;
         };
         let manufacturer = values.get(&Field::Manufacturer).map(|m| m.to_lowercase());
-        let matching: Vec<&(String, String, i64)> = candidates
+        let mut matching: Vec<&IndexedVersion> = candidates
             .iter()
-            .filter(|(lower, _, _)| manufacturer.as_ref().is_none_or(|m| m == lower))
+            .filter(|v| v.namespace == 0 || v.namespace == organization_id)
+            .filter(|v| {
+                manufacturer
+                    .as_ref()
+                    .is_none_or(|m| *m == v.manufacturer_lower)
+            })
             .collect();
+        if organization_id != 0 && matching.iter().any(|v| v.namespace == organization_id) {
+            matching.retain(|v| v.namespace == organization_id);
+        }
         match matching.as_slice() {
             [] => Resolution::NotStored,
-            [(_, _, id)] => Resolution::Linked(*id),
+            [only] => Resolution::Linked(only.id),
             several => {
                 let names: BTreeSet<String> =
-                    several.iter().map(|(_, name, _)| name.clone()).collect();
+                    several.iter().map(|v| v.manufacturer.clone()).collect();
                 Resolution::Ambiguous(names.into_iter().collect())
             }
         }
@@ -760,7 +786,7 @@ async fn ensure_organization(tx: &mut Tx, organization: &str) -> Result<i64, Ass
     tx.execute(
         context,
         "INSERT INTO organizations (kind, name) VALUES ('provider', $1) \
-         ON CONFLICT (kind, name) DO NOTHING",
+         ON CONFLICT (kind, name, namespace) DO NOTHING",
         &[Param::Text(Some(name))],
     )
     .await?;
@@ -772,7 +798,8 @@ async fn find_organization(tx: &mut Tx, organization: &str) -> Result<i64, Asset
     let rows = tx
         .fetch_all(
             context,
-            "SELECT id FROM organizations WHERE kind = 'provider' AND name = $1",
+            "SELECT id FROM organizations WHERE kind = 'provider' AND name = $1 \
+             AND namespace = 0",
             &[Param::Text(Some(organization.trim()))],
         )
         .await?;
@@ -826,23 +853,34 @@ async fn load_product_versions(tx: &mut Tx) -> Result<ProductVersionIndex, Asset
     let rows = tx
         .fetch_all(
             context,
-            "SELECT pv.id, o.name, p.name, pv.version FROM product_versions pv \
+            "SELECT pv.id, o.name, p.name, pv.version, o.namespace FROM product_versions pv \
              JOIN products p ON p.id = pv.product_id \
              JOIN organizations o ON o.id = p.organization_id ORDER BY pv.id",
             &[],
         )
         .await?;
-    let mut by_name: HashMap<(String, String), Vec<(String, String, i64)>> = HashMap::new();
+    let mut by_name: HashMap<(String, String), Vec<IndexedVersion>> = HashMap::new();
     for row in &rows {
-        let read = || -> Result<(i64, String, String, String), String> {
-            Ok((row.int(0)?, row.text(1)?, row.text(2)?, row.text(3)?))
+        let read = || -> Result<(i64, String, String, String, i64), String> {
+            Ok((
+                row.int(0)?,
+                row.text(1)?,
+                row.text(2)?,
+                row.text(3)?,
+                row.int(4)?,
+            ))
         };
-        let (id, manufacturer, product, version) =
+        let (id, manufacturer, product, version, namespace) =
             read().map_err(|message| tx.corrupt(context, message))?;
         by_name
             .entry((product.to_lowercase(), version.to_lowercase()))
             .or_default()
-            .push((manufacturer.to_lowercase(), manufacturer, id));
+            .push(IndexedVersion {
+                manufacturer_lower: manufacturer.to_lowercase(),
+                manufacturer,
+                id,
+                namespace,
+            });
     }
     Ok(ProductVersionIndex { by_name })
 }

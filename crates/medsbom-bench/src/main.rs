@@ -364,11 +364,16 @@ fn child(args: &[String]) -> anyhow::Result<()> {
             ("check", _) => {
                 let (_, parsed) = medsbom_formats::read(&bytes)?;
                 let as_of = medsbom_model::IsoDate::parse("2026-11-23");
-                let fda =
-                    medsbom_check::check(&parsed.sbom, medsbom_check::Profile::FdaPremarket, as_of);
-                let ntia =
-                    medsbom_check::check(&parsed.sbom, medsbom_check::Profile::Ntia2021, as_of);
-                fda.findings.len() + ntia.findings.len()
+                // As `medsbom check --profile fda-premarket --profile ntia-2021` does.
+                let reports = medsbom_check::check_many(
+                    &parsed.sbom,
+                    &[
+                        medsbom_check::Profile::FdaPremarket,
+                        medsbom_check::Profile::Ntia2021,
+                    ],
+                    as_of,
+                );
+                reports.iter().map(|r| r.findings.len()).sum::<usize>()
             }
             _ => bail!("unknown child {mode} {kind}"),
         };

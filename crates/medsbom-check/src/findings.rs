@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::ops::Range;
 
 use medsbom_model::{Component, DOCUMENT_REF, IsoDate, RelationshipKind, SupportLevel};
 use medsbom_versions::cpe::Cpe;
@@ -14,26 +15,44 @@ use crate::rules::{has_end_of_support, has_support_level};
 use crate::scope::{Scope, component_ref, display_name};
 use crate::{Finding, Profile, Severity};
 
-/// Appends every quality finding of the document to `res`.
-pub(crate) fn collect(
-    scope: &Scope<'_>,
-    profile: Profile,
-    as_of: Option<IsoDate>,
-    res: &mut Vec<Finding>,
-) {
-    let reachable = reachability(scope, res);
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+/// The findings that do not depend on the profile (identifiers, duplicates, reachability),
+/// computed once per document and shared by the reports of every profile checked.
+pub(crate) struct SharedFindings {
+    /// Document-level findings (root, graph coverage).
+    document: Vec<Finding>,
+    /// Every in-scope component's findings, in document order.
+    components: Vec<Finding>,
+    /// The part of `components` of each in-scope component, by position in `in_scope`.
+    ranges: Vec<Range<usize>>,
+}
+
+/// Computes the profile-independent findings of the document.
+pub(crate) fn shared(scope: &Scope<'_>) -> SharedFindings {
+    let mut document = Vec::new();
+    let reachable = reachability(scope, &mut document);
+    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(scope.in_scope.len());
+    let mut components = Vec::new();
+    let mut ranges = Vec::with_capacity(scope.in_scope.len());
     for idx in &scope.in_scope {
+        let start = components.len();
         let Some(component) = scope.sbom.components.get(*idx) else {
+            ranges.push(start..start);
             continue;
         };
         let reference = component_ref(component);
-        identifiers(component, &reference, res);
-        duplicate(component, &reference, &mut first_seen, res);
+        let purl = identifiers(component, &reference, &mut components);
+        duplicate(
+            scope,
+            *idx,
+            purl,
+            &reference,
+            &mut first_seen,
+            &mut components,
+        );
         if let Some(reachable) = &reachable
             && !reachable.get(*idx).copied().unwrap_or(true)
         {
-            res.push(Finding {
+            components.push(Finding {
                 id: "unreachable_component",
                 severity: Severity::Warning,
                 component: Some(reference.clone()),
@@ -43,11 +62,57 @@ pub(crate) fn collect(
                 ),
             });
         }
-        support(component, &reference, profile, as_of, res);
+        ranges.push(start..components.len());
+    }
+    SharedFindings {
+        document,
+        components,
+        ranges,
     }
 }
 
-fn identifiers(component: &Component, reference: &str, res: &mut Vec<Finding>) {
+/// Appends every quality finding of the document under `profile` to `res`: the shared ones
+/// and each component's support findings, in document order.
+pub(crate) fn collect(
+    scope: &Scope<'_>,
+    shared: &SharedFindings,
+    profile: Profile,
+    as_of: Option<IsoDate>,
+    res: &mut Vec<Finding>,
+) {
+    res.reserve(shared.document.len() + shared.components.len());
+    res.extend_from_slice(&shared.document);
+    for (position, idx) in scope.in_scope.iter().enumerate() {
+        if let Some(range) = shared.ranges.get(position) {
+            res.extend_from_slice(&shared.components[range.clone()]);
+        }
+        let Some(component) = scope.sbom.components.get(*idx) else {
+            continue;
+        };
+        if has_support_findings(component, profile) {
+            support(component, &component_ref(component), profile, as_of, res);
+        }
+    }
+}
+
+/// Whether [`support`] can say anything about the component (saves building its reference
+/// for the common case of a maintained component with support data).
+fn has_support_findings(component: &Component, profile: Profile) -> bool {
+    profile.wants_support_data()
+        || component.support.end_of_support.is_some()
+        || matches!(
+            component.support.level,
+            Some(SupportLevel::Abandoned | SupportLevel::NoLongerMaintained)
+        )
+}
+
+/// Pushes the identifier findings; returns the component's purl as parsed (`Err` with the
+/// trimmed text when it does not parse), `None` without a purl.
+fn identifiers<'c>(
+    component: &'c Component,
+    reference: &str,
+    res: &mut Vec<Finding>,
+) -> Option<Result<Purl, &'c str>> {
     let purl = component
         .purl
         .as_deref()
@@ -70,16 +135,18 @@ fn identifiers(component: &Component, reference: &str, res: &mut Vec<Finding>) {
             ),
         });
     }
-    if let Some(purl) = purl
-        && let Err(err) = Purl::parse(purl)
-    {
-        res.push(Finding {
-            id: "malformed_purl",
-            severity: Severity::Error,
-            component: Some(reference.to_owned()),
-            message: err.to_string(),
-        });
-    }
+    let parsed = purl.map(|text| match Purl::parse(text) {
+        Ok(parsed) => Ok(parsed),
+        Err(err) => {
+            res.push(Finding {
+                id: "malformed_purl",
+                severity: Severity::Error,
+                component: Some(reference.to_owned()),
+                message: err.to_string(),
+            });
+            Err(text)
+        }
+    });
     for cpe in cpes {
         if let Err(err) = Cpe::parse(cpe) {
             res.push(Finding {
@@ -90,20 +157,16 @@ fn identifiers(component: &Component, reference: &str, res: &mut Vec<Finding>) {
             });
         }
     }
+    parsed
 }
 
-/// The identity two listings of the same component share: the canonical purl, else group,
-/// name, version and first hash.
-fn identity(component: &Component) -> Option<String> {
-    if let Some(purl) = component
-        .purl
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        return Some(match Purl::parse(purl) {
+/// The identity two listings of the same component share: the canonical purl (`purl` as
+/// [`identifiers`] parsed it), else group, name, version and first hash.
+fn identity(component: &Component, purl: Option<Result<Purl, &str>>) -> Option<String> {
+    if let Some(purl) = purl {
+        return Some(match purl {
             Ok(parsed) => parsed.to_string(),
-            Err(_) => purl.to_owned(),
+            Err(text) => text.to_owned(),
         });
     }
     let name = component.name.trim();
@@ -116,18 +179,25 @@ fn identity(component: &Component) -> Option<String> {
     Some(format!("{group}\u{1f}{name}\u{1f}{version}\u{1f}{hash}"))
 }
 
+/// Pushes a finding when the component (at `idx` of the document's components) repeats an
+/// earlier one; `first_seen` maps identities to the index of their first listing.
 fn duplicate(
-    component: &Component,
+    scope: &Scope<'_>,
+    idx: usize,
+    purl: Option<Result<Purl, &str>>,
     reference: &str,
-    first_seen: &mut HashMap<String, String>,
+    first_seen: &mut HashMap<String, usize>,
     res: &mut Vec<Finding>,
 ) {
-    let Some(key) = identity(component) else {
+    let Some(component) = scope.sbom.components.get(idx) else {
+        return;
+    };
+    let Some(key) = identity(component, purl) else {
         return;
     };
     match first_seen.entry(key) {
         Entry::Vacant(entry) => {
-            entry.insert(reference.to_owned());
+            entry.insert(idx);
         }
         Entry::Occupied(entry) => {
             let what = match component.purl.as_deref() {
@@ -141,7 +211,12 @@ fn duplicate(
                 message: format!(
                     "{} is listed again: {what} as {}",
                     display_name(component),
-                    entry.get()
+                    scope
+                        .sbom
+                        .components
+                        .get(*entry.get())
+                        .map(component_ref)
+                        .unwrap_or_default()
                 ),
             });
         }

@@ -2,7 +2,7 @@
 //! no panic, and the report's invariants hold (the verdict is the conjunction of the
 //! elements, counts match lists, every finding id is documented).
 
-use medsbom_check::{FINDING_IDS, Profile, check};
+use medsbom_check::{FINDING_IDS, Profile, check, check_many};
 use medsbom_model::IsoDate;
 
 #[test]
@@ -37,8 +37,16 @@ fn every_readable_corpus_sbom_checks_cleanly() {
             continue;
         };
         n_read += 1;
-        for profile in Profile::all() {
+        let together = check_many(&parsed.sbom, Profile::all(), as_of);
+        assert_eq!(together.len(), Profile::all().len());
+        for (profile, shared) in Profile::all().iter().zip(&together) {
             let report = check(&parsed.sbom, *profile, as_of);
+            assert_eq!(
+                &report,
+                shared,
+                "{}: check_many differs from check under {profile}",
+                path.display()
+            );
             n_reports += 1;
             let file = path.display();
             assert_eq!(

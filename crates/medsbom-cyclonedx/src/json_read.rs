@@ -1,11 +1,16 @@
 //! CycloneDX JSON reader (spec versions 1.2–1.7).
 //!
 //! The document is deserialized into private serde structs that mirror the schema (lenient about
-//! omitted fields, exact about types), then converted to the model by hand. Objects the model
+//! omitted fields, exact about types), then converted to the model by hand. When `metadata`
+//! comes before `components` (as producers write it), each component is converted as soon as
+//! it is parsed, so the whole tree of serde structs never exists next to the model; conversion
+//! errors found that way are reported only after the whole document parsed, so the outcome
+//! is the same as parsing everything first (see [`BomSeed`]). Objects the model
 //! has no field for (evidence, pedigree, …) are captured as raw JSON and kept as extensions.
 //! On a syntax or type error the document is parsed a second time with path tracking, so the
 //! error carries a JSON pointer without slowing down the common case.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use medsbom_model::{
@@ -14,7 +19,7 @@ use medsbom_model::{
     Sbom, SbomFormat, SwidRef, Tool, Vulnerability, normalize_hash_algorithm,
 };
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -150,8 +155,11 @@ struct JsonContact {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct JsonComponent<'a> {
+    /// Borrowed from the input when it has no escapes (always, in practice), which also tells
+    /// where in the input the component is.
+    #[serde(borrow, deserialize_with = "borrowed_text")]
     #[serde(rename = "type")]
-    kind: Option<String>,
+    kind: Option<Cow<'a, str>>,
     #[serde(rename = "bom-ref")]
     bom_ref: Option<String>,
     supplier: Option<JsonEntity>,
@@ -213,6 +221,16 @@ struct JsonComponent<'a> {
     tags: Raw<'a>,
     #[serde(borrow)]
     signature: Raw<'a>,
+}
+
+/// An optional string, borrowed from the input unless it has escapes (serde's `borrow` does
+/// not reach into an `Option`).
+fn borrowed_text<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Text<'a>>::deserialize(deserializer)?.map(|text| text.0))
 }
 
 impl<'a> JsonComponent<'a> {
@@ -461,16 +479,27 @@ struct JsonAffectedVersion {
 /// Reads a CycloneDX JSON document.
 pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let text = read::utf8_text(bytes)?;
-    let bom: JsonBom<'_> = match serde_json::from_str(text) {
-        Ok(bom) => bom,
-        Err(error) => return Err(located_error::<JsonBom<'_>>(text, text, "", &error)),
-    };
     let mut convert = Convert {
         text,
         sbom: Sbom::new(SbomFormat::CycloneDx, ""),
         diagnostics: Vec::new(),
         refs: Refs::default(),
         pointer: String::new(),
+        streamed: Streamed::default(),
+        failed: None,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = BomSeed {
+        convert: Some(&mut convert),
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|bom| deserializer.end().map(|()| bom));
+    let bom = match parsed {
+        Ok(bom) => bom,
+        Err(error) => {
+            let inner = bom_error_pointer(text);
+            return Err(located_error(text, text, "", inner, &error));
+        }
     };
     convert.document(bom)?;
     Ok(Parsed {
@@ -479,22 +508,268 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     })
 }
 
-/// A parse error with a JSON pointer and the line and column in the whole document.
-///
-/// `part` is the text that failed to parse as a `T`: the whole document, or a nested
-/// component read on its own (a slice of `text` found at `pointer`). The part is parsed a
-/// second time with path tracking, only on this failure path, for the pointer.
-fn located_error<'a, T: Deserialize<'a>>(
-    text: &str,
-    part: &'a str,
-    pointer: &str,
-    error: &serde_json::Error,
-) -> ParseError {
+/// The top-level keys of a BOM the reader knows (the rest are skipped).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(field_identifier)]
+enum BomKey {
+    #[serde(rename = "bomFormat")]
+    BomFormat,
+    #[serde(rename = "specVersion")]
+    SpecVersion,
+    #[serde(rename = "serialNumber")]
+    SerialNumber,
+    #[serde(rename = "version")]
+    Version,
+    #[serde(rename = "metadata")]
+    Metadata,
+    #[serde(rename = "components")]
+    Components,
+    #[serde(rename = "services")]
+    Services,
+    #[serde(rename = "dependencies")]
+    Dependencies,
+    #[serde(rename = "compositions")]
+    Compositions,
+    #[serde(rename = "vulnerabilities")]
+    Vulnerabilities,
+    #[serde(rename = "properties")]
+    Properties,
+    #[serde(rename = "externalReferences")]
+    ExternalReferences,
+    #[serde(rename = "annotations")]
+    Annotations,
+    #[serde(rename = "formulation")]
+    Formulation,
+    #[serde(rename = "declarations")]
+    Declarations,
+    #[serde(rename = "definitions")]
+    Definitions,
+    #[serde(rename = "citations")]
+    Citations,
+    #[serde(rename = "signature")]
+    Signature,
+    #[serde(other)]
+    Other,
+}
+
+impl BomKey {
+    fn name(self) -> &'static str {
+        match self {
+            BomKey::BomFormat => "bomFormat",
+            BomKey::SpecVersion => "specVersion",
+            BomKey::SerialNumber => "serialNumber",
+            BomKey::Version => "version",
+            BomKey::Metadata => "metadata",
+            BomKey::Components => "components",
+            BomKey::Services => "services",
+            BomKey::Dependencies => "dependencies",
+            BomKey::Compositions => "compositions",
+            BomKey::Vulnerabilities => "vulnerabilities",
+            BomKey::Properties => "properties",
+            BomKey::ExternalReferences => "externalReferences",
+            BomKey::Annotations => "annotations",
+            BomKey::Formulation => "formulation",
+            BomKey::Declarations => "declarations",
+            BomKey::Definitions => "definitions",
+            BomKey::Citations => "citations",
+            BomKey::Signature => "signature",
+            BomKey::Other => "",
+        }
+    }
+}
+
+/// Reads the top-level object of a BOM. With a converter, `metadata` is converted as soon as
+/// it is read and, when it came first (as every common producer writes it), the `components`
+/// array is converted element by element while it is read, so the document never exists as
+/// a whole tree of serde structs next to the model. Everything else (and the components of a
+/// document whose `metadata` comes later) is collected into [`JsonBom`] and converted by
+/// [`Convert::document`] in the same order as before, so the result does not depend on the
+/// order of the keys. Without a converter (when an error is located a second time), the
+/// same shape is read and dropped.
+struct BomSeed<'c, 'a> {
+    convert: Option<&'c mut Convert<'a>>,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for BomSeed<'_, 'a> {
+    type Value = JsonBom<'a>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<JsonBom<'a>, D::Error> {
+        deserializer.deserialize_struct("JsonBom", BOM_FIELDS, self)
+    }
+}
+
+/// The keys of [`JsonBom`], in declaration order (what serde's derive would pass).
+const BOM_FIELDS: &[&str] = &[
+    "bomFormat",
+    "specVersion",
+    "serialNumber",
+    "version",
+    "metadata",
+    "components",
+    "services",
+    "dependencies",
+    "compositions",
+    "vulnerabilities",
+    "properties",
+    "externalReferences",
+    "annotations",
+    "formulation",
+    "declarations",
+    "definitions",
+    "citations",
+    "signature",
+];
+
+impl<'de: 'a, 'a> Visitor<'de> for BomSeed<'_, 'a> {
+    type Value = JsonBom<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("struct JsonBom")
+    }
+
+    /// A top-level array is read positionally, as serde's derive does for any struct.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<JsonBom<'a>, A::Error> {
+        JsonBom::deserialize(SeqAccessDeserializer::new(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<JsonBom<'a>, A::Error> {
+        let mut bom = JsonBom::default();
+        let mut seen = 0_u32;
+        while let Some(key) = map.next_key::<BomKey>()? {
+            if !matches!(key, BomKey::Other) {
+                let bit = 1 << (key as u32);
+                if seen & bit != 0 {
+                    return Err(serde::de::Error::duplicate_field(key.name()));
+                }
+                seen |= bit;
+            }
+            match key {
+                BomKey::BomFormat => bom.bom_format = map.next_value()?,
+                BomKey::SpecVersion => bom.spec_version = map.next_value()?,
+                BomKey::SerialNumber => bom.serial_number = map.next_value()?,
+                BomKey::Version => bom.version = map.next_value()?,
+                BomKey::Metadata => {
+                    let metadata: Option<JsonMetadata<'a>> = map.next_value()?;
+                    let components_seen = seen & (1 << (BomKey::Components as u32)) != 0;
+                    match (&mut self.convert, metadata) {
+                        (Some(convert), Some(metadata)) if !components_seen => {
+                            convert.streamed.metadata = true;
+                            convert.defer(|convert| convert.metadata(metadata));
+                        }
+                        (_, metadata) => bom.metadata = metadata,
+                    }
+                }
+                BomKey::Components => {
+                    let metadata_seen = seen & (1 << (BomKey::Metadata as u32)) != 0;
+                    match &mut self.convert {
+                        Some(convert) if metadata_seen => {
+                            convert.streamed.components = true;
+                            map.next_value_seed(ComponentsSeed { convert })?;
+                        }
+                        _ => bom.components = map.next_value()?,
+                    }
+                }
+                BomKey::Services => bom.services = map.next_value()?,
+                BomKey::Dependencies => bom.dependencies = map.next_value()?,
+                BomKey::Compositions => bom.compositions = map.next_value()?,
+                BomKey::Vulnerabilities => bom.vulnerabilities = map.next_value()?,
+                BomKey::Properties => bom.properties = map.next_value()?,
+                BomKey::ExternalReferences => bom.external_references = map.next_value()?,
+                BomKey::Annotations => bom.annotations = map.next_value()?,
+                BomKey::Formulation => bom.formulation = map.next_value()?,
+                BomKey::Declarations => bom.declarations = map.next_value()?,
+                BomKey::Definitions => bom.definitions = map.next_value()?,
+                BomKey::Citations => bom.citations = map.next_value()?,
+                BomKey::Signature => bom.signature = map.next_value()?,
+                BomKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(bom)
+    }
+}
+
+/// After how many components the reader estimates how many follow.
+const SIZE_SAMPLE: usize = 16;
+
+/// Converts the top-level `components` array element by element as it is read.
+struct ComponentsSeed<'c, 'a> {
+    convert: &'c mut Convert<'a>,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for ComponentsSeed<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for ComponentsSeed<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut idx = 0_usize;
+        let mut first_offset = None;
+        while let Some(component) = seq.next_element::<JsonComponent<'a>>()? {
+            match idx {
+                0 => first_offset = self.convert.offset_of(component.kind.as_ref()),
+                SIZE_SAMPLE => {
+                    let offset = self.convert.offset_of(component.kind.as_ref());
+                    if let (Some(first), Some(offset)) = (first_offset, offset) {
+                        self.convert.reserve_components(first, offset);
+                    }
+                }
+                _ => {}
+            }
+            let pointer = format!("/components/{idx}");
+            self.convert
+                .defer(|convert| convert.components(component, pointer).map(drop));
+            idx += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The JSON pointer of the serde error in a whole document: the document is read a second
+/// time, without converting, with path tracking (only on this failure path).
+fn bom_error_pointer(text: &str) -> String {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    match (BomSeed { convert: None }).deserialize(tracked) {
+        Ok(_) => String::new(),
+        Err(_) => pointer_from_path(&track.path()),
+    }
+}
+
+/// The JSON pointer of the serde error in `part`, read a second time as a `T` with path
+/// tracking (only on this failure path).
+fn error_pointer<'a, T: Deserialize<'a>>(part: &'a str) -> String {
     let mut deserializer = serde_json::Deserializer::from_str(part);
-    let inner = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => String::new(),
         Err(tracked) => pointer_from_path(tracked.path()),
-    };
+    }
+}
+
+/// A parse error with a JSON pointer and the line and column in the whole document.
+///
+/// `part` is the text that failed to parse: the whole document, or a nested component read
+/// on its own (a slice of `text` found at `pointer`); `inner` is the pointer of the error
+/// inside `part`.
+fn located_error(
+    text: &str,
+    part: &str,
+    pointer: &str,
+    inner: String,
+    error: &serde_json::Error,
+) -> ParseError {
     let (line, column) = absolute_position(text, part, error.line(), error.column());
     let mut message = error.to_string();
     if let Some(idx) = message.rfind(" at line ") {
@@ -566,6 +841,19 @@ struct Convert<'a> {
     refs: Refs,
     /// JSON pointer of the value being converted.
     pointer: String,
+    /// What was converted while the document was being read.
+    streamed: Streamed,
+    /// The first error of a conversion done while the document was being read. It is
+    /// reported only once the whole document has parsed, so that a syntax or type error
+    /// anywhere in the document wins, as when everything was parsed before converting.
+    failed: Option<ParseError>,
+}
+
+/// Parts of the document converted while it was being read.
+#[derive(Default)]
+struct Streamed {
+    metadata: bool,
+    components: bool,
 }
 
 impl<'a> Convert<'a> {
@@ -573,7 +861,44 @@ impl<'a> Convert<'a> {
         Location::Pointer(self.pointer.clone())
     }
 
+    /// The byte offset in the document of a string borrowed from it.
+    fn offset_of(&self, text: Option<&Cow<'a, str>>) -> Option<usize> {
+        match text {
+            Some(Cow::Borrowed(borrowed)) => {
+                (borrowed.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)
+            }
+            _ => None,
+        }
+    }
+
+    /// Reserves room for the components that probably follow, from the bytes the first
+    /// [`SIZE_SAMPLE`] components took (`first` and `sample` are the offsets of the first
+    /// and the last of them) and the bytes left in the document. Growing a vector of
+    /// 50,000 components by doubling copies it again and again and leaves the old blocks
+    /// behind, which costs a large share of the peak memory; an estimate too high costs only
+    /// address space (pages never touched are never resident).
+    fn reserve_components(&mut self, first: usize, sample: usize) {
+        // At least 128 bytes each, so that a few tiny components before a large tail cannot
+        // reserve more than about 7 bytes of address space per input byte.
+        let bytes_per_component = (sample.saturating_sub(first) / SIZE_SAMPLE).max(128);
+        let left = self.text.len().saturating_sub(sample) / bytes_per_component;
+        // An allocation failure here is not an error: the vector then grows as it goes.
+        let _ = self.sbom.components.try_reserve_exact(left + 1);
+    }
+
+    /// Runs a conversion step during the parse, unless an earlier one failed; keeps the
+    /// first failure for [`Convert::document`].
+    fn defer(&mut self, step: impl FnOnce(&mut Convert<'a>) -> Result<(), ParseError>) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(error) = step(self) {
+            self.failed = Some(error);
+        }
+    }
+
     fn document(&mut self, mut bom: JsonBom<'a>) -> Result<(), ParseError> {
+        let mut header = Vec::new();
         match bom.bom_format.as_deref() {
             Some("CycloneDX") => {}
             Some(other) => {
@@ -582,7 +907,7 @@ impl<'a> Convert<'a> {
                     format!("not a cyclonedx document: bomFormat is \"{other}\""),
                 ));
             }
-            None if bom.spec_version.is_some() => self.diagnostics.push(Diagnostic::error(
+            None if bom.spec_version.is_some() => header.push(Diagnostic::error(
                 Location::Pointer(String::new()),
                 "bomFormat is missing",
             )),
@@ -598,27 +923,31 @@ impl<'a> Convert<'a> {
                 read::check_spec_version(
                     &spec_version,
                     Location::Pointer("/specVersion".to_owned()),
-                    &mut self.diagnostics,
+                    &mut header,
                 );
                 self.sbom.spec_version = spec_version;
             }
-            None => self.diagnostics.push(Diagnostic::error(
+            None => header.push(Diagnostic::error(
                 Location::Pointer(String::new()),
                 "specVersion is missing",
             )),
+        }
+        // The document-level diagnostics come first, before those of anything converted
+        // while the document was being read.
+        self.diagnostics.splice(0..0, header);
+        if let Some(error) = self.failed.take() {
+            return Err(error);
         }
         self.sbom.serial_number = bom.serial_number.take();
         self.sbom.version = bom.version;
 
         if let Some(metadata) = bom.metadata.take() {
+            debug_assert!(!self.streamed.metadata, "metadata is read once");
             self.metadata(metadata)?;
         }
         for (idx, component) in std::mem::take(&mut bom.components).into_iter().enumerate() {
-            self.components(
-                Pending::Parsed(component),
-                format!("/components/{idx}"),
-                None,
-            )?;
+            debug_assert!(!self.streamed.components, "components are read once");
+            self.components(component, format!("/components/{idx}"))?;
         }
         for (idx, service) in std::mem::take(&mut bom.services).into_iter().enumerate() {
             self.services(Pending::Parsed(service), format!("/services/{idx}"), None)?;
@@ -726,11 +1055,13 @@ impl<'a> Convert<'a> {
         if let Some(component) = metadata.component.take() {
             let root_name = component.name.clone();
             let first = self.sbom.components.len();
-            let bom_ref = self.components(
-                Pending::Parsed(component),
-                "/metadata/component".to_owned(),
-                None,
-            )?;
+            let root = self.components(component, "/metadata/component".to_owned())?;
+            let bom_ref = self
+                .sbom
+                .components
+                .get(root)
+                .map(|c| c.bom_ref.clone())
+                .unwrap_or_default();
             self.sbom.roots.push(bom_ref);
             if self.sbom.manufacturer.is_none() {
                 self.sbom.manufacturer = self
@@ -764,21 +1095,31 @@ impl<'a> Convert<'a> {
     ) -> Result<T, ParseError> {
         match serde_json::from_str::<T>(raw.get()) {
             Ok(parsed) => Ok(parsed),
-            Err(error) => Err(located_error::<T>(self.text, raw.get(), pointer, &error)),
+            Err(error) => {
+                let inner = error_pointer::<T>(raw.get());
+                Err(located_error(self.text, raw.get(), pointer, inner, &error))
+            }
         }
     }
 
-    /// Converts a component and everything nested in it (depth first, in document order);
-    /// returns the `bom-ref` of the first one.
+    /// Converts a top-level component and everything nested in it (depth first, in document
+    /// order); returns the index in [`Sbom::components`] of the first one.
     fn components(
         &mut self,
-        first: Pending<'a, JsonComponent<'a>>,
+        mut first: JsonComponent<'a>,
         pointer: String,
-        parent: Option<String>,
-    ) -> Result<String, ParseError> {
-        let mut stack = vec![(first, pointer, parent, 0usize)];
-        let mut res = None;
-        while let Some((pending, pointer, parent, depth)) = stack.pop() {
+    ) -> Result<usize, ParseError> {
+        self.pointer = pointer;
+        let children = self.component(&mut first, None)?;
+        let res = self.sbom.components.len() - 1;
+        if children.is_empty() {
+            return Ok(res);
+        }
+        // Nested components stay raw until their turn, so nesting costs heap rather than
+        // call stack.
+        let mut stack = Vec::new();
+        self.push_children(&mut stack, children, res, 1);
+        while let Some((raw, pointer, parent, depth)) = stack.pop() {
             if read::MAX_NESTING < depth {
                 return Err(ParseError::new(
                     Location::Pointer(pointer),
@@ -788,40 +1129,54 @@ impl<'a> Convert<'a> {
                     ),
                 ));
             }
-            let json = match pending {
-                Pending::Parsed(json) => json,
-                Pending::Raw(raw) => self.parse_nested::<JsonComponent<'a>>(raw, &pointer)?,
-            };
+            let mut json = self.parse_nested::<JsonComponent<'a>>(raw, &pointer)?;
             self.pointer = pointer;
-            let (bom_ref, children) = self.component(json, parent.as_deref())?;
-            if let Some(parent) = parent {
-                self.sbom.relationships.push(Relationship {
-                    from: parent,
-                    to: bom_ref.clone(),
-                    kind: RelationshipKind::Contains,
-                    original: None,
-                });
-            }
-            for (idx, child) in children.into_iter().enumerate().rev() {
-                let child_pointer = format!("{}/components/{idx}", self.pointer);
-                stack.push((
-                    Pending::Raw(child),
-                    child_pointer,
-                    Some(bom_ref.clone()),
-                    depth + 1,
-                ));
-            }
-            res.get_or_insert(bom_ref);
+            let children = self.component(&mut json, Some(&parent))?;
+            let converted = self.sbom.components.len() - 1;
+            let bom_ref = self
+                .sbom
+                .components
+                .get(converted)
+                .map(|c| c.bom_ref.clone())
+                .unwrap_or_default();
+            self.sbom.relationships.push(Relationship {
+                from: parent,
+                to: bom_ref,
+                kind: RelationshipKind::Contains,
+                original: None,
+            });
+            self.push_children(&mut stack, children, converted, depth + 1);
         }
-        Ok(res.unwrap_or_default())
+        Ok(res)
     }
 
-    /// Converts one component; returns its `bom-ref` and its nested components (raw).
+    /// Stacks the nested components of the component at `parent_idx`, the first on top.
+    fn push_children(
+        &self,
+        stack: &mut Vec<(&'a RawValue, String, String, usize)>,
+        children: Vec<&'a RawValue>,
+        parent_idx: usize,
+        depth: usize,
+    ) {
+        let parent = self
+            .sbom
+            .components
+            .get(parent_idx)
+            .map(|c| c.bom_ref.as_str())
+            .unwrap_or_default();
+        for (idx, child) in children.into_iter().enumerate().rev() {
+            let child_pointer = format!("{}/components/{idx}", self.pointer);
+            stack.push((child, child_pointer, parent.to_owned(), depth));
+        }
+    }
+
+    /// Converts one component (pushed onto [`Sbom::components`]); returns its nested
+    /// components (raw).
     fn component(
         &mut self,
-        mut json: JsonComponent<'a>,
+        json: &mut JsonComponent<'a>,
         parent: Option<&str>,
-    ) -> Result<(String, Vec<&'a RawValue>), ParseError> {
+    ) -> Result<Vec<&'a RawValue>, ParseError> {
         let bom_ref = self.refs.assign(
             json.bom_ref.take(),
             &|| at(&self.pointer, "/bom-ref"),
@@ -872,12 +1227,23 @@ impl<'a> Convert<'a> {
                 &mut self.diagnostics,
             );
         }
-        component.hashes = json.hashes.drain(..).filter_map(hash).collect();
-        let licenses = json.licenses.drain(..).filter_map(license_choice).collect();
+        // Vectors get their exact size: collecting one element into an empty vector
+        // reserves room for four, which for 50,000 components is tens of megabytes.
+        component.hashes = Vec::with_capacity(json.hashes.len());
+        component
+            .hashes
+            .extend(json.hashes.drain(..).filter_map(hash));
+        let mut licenses = Vec::with_capacity(json.licenses.len());
+        licenses.extend(json.licenses.drain(..).filter_map(license_choice));
         read::set_licenses(&mut component, licenses);
         component.copyright = json.copyright.take();
-        component.cpes.extend(json.cpe.take());
+        if let Some(cpe) = json.cpe.take() {
+            component.cpes = vec![cpe];
+        }
         component.purl = json.purl.take();
+        component
+            .other_identifiers
+            .reserve_exact(json.omnibor_id.len() + json.swhid.len());
         component
             .other_identifiers
             .extend(json.omnibor_id.drain(..).map(|value| Identifier {
@@ -902,13 +1268,15 @@ impl<'a> Convert<'a> {
             .drain(..)
             .map(external_ref)
             .collect();
-        component.properties = json.properties.drain(..).filter_map(property).collect();
+        component.properties = Vec::with_capacity(json.properties.len());
+        component
+            .properties
+            .extend(json.properties.drain(..).filter_map(property));
         let raw_fields = json.raw_fields();
         self.raw_extensions(raw_fields, &mut component.extensions)?;
         finish_component(&mut component);
-        let bom_ref = component.bom_ref.clone();
         self.sbom.components.push(component);
-        Ok((bom_ref, std::mem::take(&mut json.components)))
+        Ok(std::mem::take(&mut json.components))
     }
 
     /// Converts a service and the services nested in it, like [`Convert::components`].
@@ -1002,6 +1370,11 @@ impl<'a> Convert<'a> {
     }
 
     fn dependencies(&mut self, dependencies: Vec<JsonDependency>) {
+        let n_edges: usize = dependencies
+            .iter()
+            .map(|d| d.depends_on.len() + d.provides.len())
+            .sum();
+        self.sbom.relationships.reserve_exact(n_edges);
         for (idx, dependency) in dependencies.into_iter().enumerate() {
             let Some(from) = dependency.reference else {
                 self.diagnostics.push(Diagnostic::error(
@@ -1166,10 +1539,15 @@ fn entity(json: JsonEntity) -> Party {
 }
 
 fn hash(json: JsonHash) -> Option<Hash> {
-    Some(Hash {
-        algorithm: normalize_hash_algorithm(&json.alg?),
-        value: json.content?,
-    })
+    let alg = json.alg?;
+    let value = json.content?;
+    // The spellings the schema allows are already normalized: keep the string.
+    let algorithm = match alg.as_str() {
+        "MD5" | "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512" | "SHA3-256" | "SHA3-384"
+        | "SHA3-512" | "BLAKE2b-256" | "BLAKE2b-384" | "BLAKE2b-512" | "BLAKE3" => alg,
+        _ => normalize_hash_algorithm(&alg),
+    };
+    Some(Hash { algorithm, value })
 }
 
 fn license_choice(json: JsonLicenseChoice) -> Option<ReadLicense> {

@@ -89,6 +89,14 @@ pub(crate) struct Refs {
 }
 
 impl Refs {
+    /// A set with room for `n` refs, allocated once.
+    pub(crate) fn with_capacity(n: usize) -> Refs {
+        Refs {
+            seen: HashSet::with_capacity(n),
+            n_generated: 0,
+        }
+    }
+
     /// The `bom-ref` for a component or service whose document value is `written`.
     /// A missing one is generated silently; an empty or duplicate one is replaced with a
     /// warning, so every component of the model has a unique `bom_ref`.
@@ -109,8 +117,7 @@ impl Refs {
                 res
             }
             Some(written) => {
-                if !self.seen.contains(&written) {
-                    self.seen.insert(written.clone());
+                if self.seen.insert(written.clone()) {
                     return written;
                 }
                 let res = self.generate();
@@ -203,6 +210,10 @@ pub(crate) struct ReadLicense {
 /// Puts licences into the component: concluded ones (CycloneDX 1.6 `acknowledgement`) into
 /// [`Component::license_concluded`], the rest into [`Component::licenses`].
 pub(crate) fn set_licenses(component: &mut Component, licenses: Vec<ReadLicense>) {
+    // Exact size: a vector grown from empty by one push reserves room for four.
+    component
+        .licenses
+        .reserve_exact(licenses.iter().filter(|l| !l.concluded).count());
     let mut concluded: Vec<String> = Vec::new();
     for read in licenses {
         if read.concluded {

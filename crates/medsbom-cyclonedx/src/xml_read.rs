@@ -15,11 +15,11 @@ use medsbom_model::{
     Relationship, RelationshipKind, Sbom, SbomFormat, SwidRef, Tool, Vulnerability,
     normalize_hash_algorithm,
 };
-use quick_xml::NsReader;
+use quick_xml::Reader as XmlReader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{NamespaceResolver, ResolveResult};
 
 use crate::read::{
     self, DOCUMENT_NAME_PROPERTY, LineIndex, MAX_XML_DEPTH, ReadLicense, Refs, SERVICE_TYPE,
@@ -46,11 +46,31 @@ struct Element<'a> {
     namespace: Namespace,
     /// Byte offset of the `<` of the start tag.
     offset: usize,
+    /// Where the local name starts in the qualified name (after the prefix's `:`), found once
+    /// because readers compare it several times.
+    local_start: usize,
 }
 
-impl Element<'_> {
+impl<'a> Element<'a> {
+    fn new(start: BytesStart<'a>, namespace: Namespace, offset: usize) -> Element<'a> {
+        // The prefix ends at the first `:`, as in quick-xml's `QName::local_name`.
+        let local_start = start
+            .name()
+            .into_inner()
+            .bytes()
+            .position(|b| b == b':')
+            .map_or(0, |idx| idx + 1);
+        Element {
+            start,
+            namespace,
+            offset,
+            local_start,
+        }
+    }
+
     fn local_name(&self) -> &str {
-        self.start.local_name().into_inner()
+        let name = self.start.name().into_inner();
+        name.get(self.local_start..).unwrap_or(name)
     }
 
     fn qualified_name(&self) -> &str {
@@ -106,8 +126,16 @@ enum Next<'a> {
 }
 
 /// The event source: quick-xml with namespaces, depth counting and safe text decoding.
+///
+/// Namespaces are resolved with quick-xml's own resolver, as its `NsReader` does, except that
+/// a scope is pushed only for elements whose attributes mention `xmlns` (the only ones that
+/// can declare a binding), rather than for every element: the bindings in force, and so every
+/// resolution and every namespace error, are the same.
 struct Events<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: XmlReader<&'a [u8]>,
+    resolver: NamespaceResolver,
+    /// Depths of the open elements that pushed a namespace scope, innermost last.
+    scopes: Vec<usize>,
     text: &'a str,
     lines: OnceCell<LineIndex<'a>>,
     depth: usize,
@@ -115,12 +143,14 @@ struct Events<'a> {
 
 impl<'a> Events<'a> {
     fn new(text: &'a str) -> Events<'a> {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = XmlReader::from_str(text);
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
         Events {
             reader,
+            resolver: NamespaceResolver::default(),
+            scopes: Vec::new(),
             text,
             lines: OnceCell::new(),
             depth: 0,
@@ -147,45 +177,62 @@ impl<'a> Events<'a> {
     }
 
     /// The next event that matters: start tags (with namespace), end tags, text pieces.
+    /// Only start tags have their namespace resolved; other events report [`Namespace::Bom`],
+    /// which no caller looks at.
     fn event(&mut self) -> Result<(Event<'a>, Namespace, usize), ParseError> {
         loop {
             let offset = self.position();
-            let (resolved, event) = match self.reader.read_resolved_event() {
-                Ok(pair) => pair,
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
                 Err(error) => return Err(self.syntax_error(&error)),
-            };
-            let namespace = match resolved {
-                ResolveResult::Bound(ns) if ns.into_inner().starts_with(BOM_NAMESPACE_PREFIX) => {
-                    Namespace::Bom
-                }
-                ResolveResult::Bound(ns) if ns.into_inner() == DEPENDENCY_GRAPH_NAMESPACE => {
-                    Namespace::DependencyGraph
-                }
-                ResolveResult::Unbound => Namespace::Bom,
-                _ => Namespace::Foreign,
             };
             match event {
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
                 Event::DocType(_) => return Err(self.error(offset, "dtd not allowed")),
-                Event::Start(_) => {
+                Event::Start(start) => {
                     self.depth += 1;
+                    if start.attributes_raw().contains("xmlns") {
+                        if let Err(error) = self.resolver.push(&start) {
+                            return Err(self.syntax_error(&quick_xml::Error::from(error)));
+                        }
+                        self.scopes.push(self.depth);
+                    }
                     if MAX_XML_DEPTH < self.depth {
                         return Err(self.error(
                             offset,
                             format!("element nesting deeper than {MAX_XML_DEPTH} levels"),
                         ));
                     }
-                    return Ok((event, namespace, offset));
+                    let (resolved, _) = self.resolver.resolve_element(start.name());
+                    let namespace = match resolved {
+                        ResolveResult::Bound(ns)
+                            if ns.into_inner().starts_with(BOM_NAMESPACE_PREFIX) =>
+                        {
+                            Namespace::Bom
+                        }
+                        ResolveResult::Bound(ns)
+                            if ns.into_inner() == DEPENDENCY_GRAPH_NAMESPACE =>
+                        {
+                            Namespace::DependencyGraph
+                        }
+                        ResolveResult::Unbound => Namespace::Bom,
+                        _ => Namespace::Foreign,
+                    };
+                    return Ok((Event::Start(start), namespace, offset));
                 }
                 Event::End(_) => {
+                    if self.scopes.last() == Some(&self.depth) {
+                        self.resolver.pop();
+                        self.scopes.pop();
+                    }
                     self.depth = self.depth.saturating_sub(1);
-                    return Ok((event, namespace, offset));
+                    return Ok((event, Namespace::Bom, offset));
                 }
                 Event::Empty(_) => {
                     // Not produced with expand_empty_elements; treat as a start tag defensively.
                     return Err(self.error(offset, "unexpected empty element event"));
                 }
-                _ => return Ok((event, namespace, offset)),
+                _ => return Ok((event, Namespace::Bom, offset)),
             }
         }
     }
@@ -197,11 +244,7 @@ impl<'a> Events<'a> {
             let (event, namespace, offset) = self.event()?;
             match event {
                 Event::Start(start) => {
-                    return Ok(Next::Child(Element {
-                        start,
-                        namespace,
-                        offset,
-                    }));
+                    return Ok(Next::Child(Element::new(start, namespace, offset)));
                 }
                 Event::End(_) => return Ok(Next::End),
                 Event::Eof => return Err(self.error(offset, "unexpected end of document")),
@@ -215,28 +258,43 @@ impl<'a> Events<'a> {
     }
 
     /// After a start tag: the element's text (child elements are skipped), with entity and
-    /// character references resolved and line ends normalized.
-    fn text(&mut self) -> Result<String, ParseError> {
-        let mut res = String::new();
+    /// character references resolved and line ends normalized. The common case, one piece of
+    /// text without references or carriage returns, borrows from the input.
+    fn text(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        let mut res: Cow<'a, str> = Cow::Borrowed("");
         let mut nested = 0usize;
         loop {
             let (event, _, offset) = self.event()?;
-            match event {
-                Event::Start(_) => nested += 1,
-                Event::End(_) if nested == 0 => return Ok(res),
-                Event::End(_) => nested -= 1,
-                Event::Eof => return Err(self.error(offset, "unexpected end of document")),
-                _ if 0 < nested => {}
-                Event::Text(text) => res.push_str(&text.xml10_content()),
-                Event::CData(cdata) => res.push_str(&cdata.xml10_content()),
-                Event::GeneralRef(reference) => {
-                    let decoded =
-                        decode_reference(&reference).map_err(|m| self.error(offset, m))?;
-                    res.push_str(&decoded);
+            let piece = match event {
+                Event::Start(_) => {
+                    nested += 1;
+                    continue;
                 }
-                _ => {}
+                Event::End(_) if nested == 0 => return Ok(res),
+                Event::End(_) => {
+                    nested -= 1;
+                    continue;
+                }
+                Event::Eof => return Err(self.error(offset, "unexpected end of document")),
+                _ if 0 < nested => continue,
+                Event::Text(text) => text.xml10_content(),
+                Event::CData(cdata) => cdata.xml10_content(),
+                Event::GeneralRef(reference) => {
+                    decode_reference(&reference).map_err(|m| self.error(offset, m))?
+                }
+                _ => continue,
+            };
+            if res.is_empty() {
+                res = piece;
+            } else {
+                res.to_mut().push_str(&piece);
             }
         }
+    }
+
+    /// The element's text as an owned string.
+    fn owned_text(&mut self) -> Result<String, ParseError> {
+        Ok(self.text()?.into_owned())
     }
 
     /// The text, trimmed, or `None` when blank.
@@ -247,7 +305,7 @@ impl<'a> Events<'a> {
             return Ok(None);
         }
         if trimmed.len() == text.len() {
-            return Ok(Some(text));
+            return Ok(Some(text.into_owned()));
         }
         Ok(Some(trimmed.to_owned()))
     }
@@ -283,26 +341,121 @@ impl<'a> Events<'a> {
 
     /// An attribute value (predefined entities resolved), or `None`.
     fn attribute(&self, element: &Element<'_>, name: &str) -> Result<Option<String>, ParseError> {
-        let attribute = match element.start.try_get_attribute(name) {
-            Ok(attribute) => attribute,
-            Err(error) => {
-                return Err(self.error(
-                    element.offset,
-                    format!("invalid cyclonedx xml: bad attribute: {error}"),
-                ));
+        Ok(self.attribute_text(element, name)?.map(Cow::into_owned))
+    }
+
+    /// An attribute value, borrowed from the input unless a reference was resolved.
+    fn attribute_text<'e>(
+        &self,
+        element: &'e Element<'_>,
+        name: &str,
+    ) -> Result<Option<Cow<'e, str>>, ParseError> {
+        match element.start.try_get_attribute(name) {
+            Ok(Some(attribute)) => self.normalized(element, &attribute, name).map(Some),
+            Ok(None) => Ok(None),
+            Err(error) => Err(self.bad_attribute(element, &error)),
+        }
+    }
+
+    /// Several attribute values in one pass over the start tag (the first occurrence of each
+    /// name), with the errors [`Events::attribute`] would give when called for each name in
+    /// turn: a malformed attribute before a name (or anywhere, for a name that is absent)
+    /// is an error, and so is a value with a custom entity.
+    fn attributes<'e, const N: usize>(
+        &self,
+        element: &'e Element<'_>,
+        names: [&str; N],
+    ) -> Result<[Option<Cow<'e, str>>; N], ParseError> {
+        let mut found: [Option<quick_xml::events::attributes::Attribute<'_>>; N] =
+            std::array::from_fn(|_| None);
+        let mut malformed = None;
+        for attribute in element.start.attributes().with_checks(false) {
+            let attribute = match attribute {
+                Ok(attribute) => attribute,
+                Err(error) => {
+                    malformed = Some(error);
+                    break;
+                }
+            };
+            let key: &str = attribute.key.as_ref();
+            if let Some(slot) = names
+                .iter()
+                .zip(found.iter_mut())
+                .find_map(|(name, slot)| (*name == key && slot.is_none()).then_some(slot))
+            {
+                *slot = Some(attribute);
             }
-        };
-        let Some(attribute) = attribute else {
-            return Ok(None);
-        };
+        }
+        let mut res: [Option<Cow<'e, str>>; N] = std::array::from_fn(|_| None);
+        for ((name, attribute), value) in names.iter().zip(found).zip(res.iter_mut()) {
+            match (attribute, &malformed) {
+                (Some(attribute), _) => {
+                    *value = Some(self.normalized(element, &attribute, name)?);
+                }
+                (None, Some(error)) => return Err(self.bad_attribute(element, error)),
+                (None, None) => {}
+            }
+        }
+        Ok(res)
+    }
+
+    fn normalized<'v>(
+        &self,
+        element: &Element<'_>,
+        attribute: &quick_xml::events::attributes::Attribute<'v>,
+        name: &str,
+    ) -> Result<Cow<'v, str>, ParseError> {
         match attribute.normalized_value(XmlVersion::Implicit1_0) {
-            Ok(value) => Ok(Some(value.into_owned())),
+            Ok(value) => Ok(value),
             Err(error) => Err(self.error(
                 element.offset,
                 format!("invalid cyclonedx xml: attribute {name}: {error} (custom entities are not expanded)"),
             )),
         }
     }
+
+    fn bad_attribute(
+        &self,
+        element: &Element<'_>,
+        error: &quick_xml::events::attributes::AttrError,
+    ) -> ParseError {
+        self.error(
+            element.offset,
+            format!("invalid cyclonedx xml: bad attribute: {error}"),
+        )
+    }
+}
+
+/// Gives every list of a finished component a capacity equal to its length: lists read
+/// element by element grow by doubling, and the model lives as long as the document does.
+fn exact_lists(component: &mut Component) {
+    exact(&mut component.authors);
+    exact(&mut component.cpes);
+    exact(&mut component.other_identifiers);
+    exact(&mut component.hashes);
+    exact(&mut component.licenses);
+    exact(&mut component.external_refs);
+    exact(&mut component.properties);
+    exact(&mut component.extensions);
+    exact(&mut component.support.milestones);
+    for party in component
+        .supplier
+        .iter_mut()
+        .chain(component.manufacturer.iter_mut())
+    {
+        exact(&mut party.urls);
+    }
+}
+
+/// Moves the items into an allocation of exactly their number (`shrink_to_fit` may keep the
+/// block: allocators leave a block in place when the new size is close enough).
+fn exact<T>(items: &mut Vec<T>) {
+    if items.len() == items.capacity() {
+        return;
+    }
+    let mut res = Vec::with_capacity(items.len());
+    res.append(items);
+    *items = res;
 }
 
 /// The text of an entity or character reference: only the five predefined entities and
@@ -327,11 +480,14 @@ fn decode_reference(
 /// Reads a CycloneDX XML document.
 pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let text = read::utf8_text(bytes)?;
+    let n_items = count_components(text);
+    let mut sbom = Sbom::new(SbomFormat::CycloneDx, "");
+    sbom.components.reserve_exact(n_items);
     let mut reader = Reader {
         events: Events::new(text),
-        sbom: Sbom::new(SbomFormat::CycloneDx, ""),
+        sbom,
         diagnostics: Vec::new(),
-        refs: Refs::default(),
+        refs: Refs::with_capacity(n_items),
         pending_refs: Vec::new(),
     };
     reader.document()?;
@@ -354,6 +510,24 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     Ok(Parsed { sbom, diagnostics })
 }
 
+/// About the number of `component` elements (any prefix), so that the model's component list
+/// and the `bom-ref` set are allocated once at their final size: a list that grows by doubling
+/// holds up to twice the room it needs, and three times while it moves. Start tags inside
+/// comments and CDATA are counted too (the count is at most one per ten bytes of input);
+/// services, rarer, are left to [`Reader::reserve_item`]'s modest growth.
+fn count_components(text: &str) -> usize {
+    const NAME: &str = "component";
+    let bytes = text.as_bytes();
+    text.match_indices(NAME)
+        .filter(|(idx, _)| {
+            let before = idx.checked_sub(1).and_then(|i| bytes.get(i));
+            let after = bytes.get(idx + NAME.len());
+            matches!(before, Some(b'<' | b':'))
+                && matches!(after, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+        })
+        .count()
+}
+
 struct Reader<'a> {
     events: Events<'a>,
     sbom: Sbom,
@@ -369,11 +543,7 @@ impl<'a> Reader<'a> {
             let (event, namespace, offset) = self.events.event()?;
             match event {
                 Event::Start(start) => {
-                    break Element {
-                        start,
-                        namespace,
-                        offset,
-                    };
+                    break Element::new(start, namespace, offset);
                 }
                 Event::Eof => {
                     return Err(ParseError::new(
@@ -457,12 +627,9 @@ impl<'a> Reader<'a> {
     }
 
     fn spec_version(&mut self, root: &Element<'_>) -> Result<(), ParseError> {
-        let location = self.events.location(root.offset);
-        let (resolved, _) = self
-            .events
-            .reader
-            .resolver()
-            .resolve_element(root.start.name());
+        // Locations are computed only when reported: the line index costs a pass over the
+        // document and memory per line.
+        let (resolved, _) = self.events.resolver.resolve_element(root.start.name());
         let namespace = match resolved {
             ResolveResult::Bound(ns) => Some(ns.into_inner().to_owned()),
             _ => None,
@@ -470,18 +637,23 @@ impl<'a> Reader<'a> {
         match namespace {
             Some(namespace) => match namespace.strip_prefix(BOM_NAMESPACE_PREFIX) {
                 Some(version) => {
-                    read::check_spec_version(version, location, &mut self.diagnostics);
+                    let mut found = Vec::new();
+                    read::check_spec_version(version, Location::Document, &mut found);
+                    for mut diagnostic in found {
+                        diagnostic.location = self.events.location(root.offset);
+                        self.diagnostics.push(diagnostic);
+                    }
                     self.sbom.spec_version = version.to_owned();
                 }
                 None => {
                     return Err(ParseError::new(
-                        location,
+                        self.events.location(root.offset),
                         format!("not a cyclonedx document: bom namespace is \"{namespace}\""),
                     ));
                 }
             },
             None => self.diagnostics.push(Diagnostic::error(
-                location,
+                self.events.location(root.offset),
                 "the bom element has no cyclonedx namespace",
             )),
         }
@@ -547,15 +719,15 @@ impl<'a> Reader<'a> {
                     }
                 }
                 "component" => {
-                    let bom_ref = self.component(&child, "/bom/metadata/component", None)?;
-                    root_name = self.sbom.component(&bom_ref).map(|c| c.name.clone());
+                    let slot = self.component(&child, "/bom/metadata/component", None)?;
+                    let Some(root) = self.sbom.components.get(slot) else {
+                        continue;
+                    };
+                    root_name = Some(root.name.clone());
                     if self.sbom.manufacturer.is_none() {
-                        self.sbom.manufacturer = self
-                            .sbom
-                            .component(&bom_ref)
-                            .and_then(|c| c.manufacturer.clone());
+                        self.sbom.manufacturer = root.manufacturer.clone();
                     }
-                    self.sbom.roots.push(bom_ref);
+                    self.sbom.roots.push(root.bom_ref.clone());
                 }
                 "manufacturer" => self.sbom.manufacturer = Some(self.entity()?),
                 "manufacture" => {
@@ -675,13 +847,14 @@ impl<'a> Reader<'a> {
         Ok(read::person(name, email))
     }
 
-    /// Reads a component and its nested components; returns its `bom-ref`.
+    /// Reads a component and its nested components; returns its index in
+    /// `Sbom::components`.
     fn component(
         &mut self,
         element: &Element<'_>,
         path: &str,
         parent: Option<&str>,
-    ) -> Result<String, ParseError> {
+    ) -> Result<usize, ParseError> {
         self.items(element, path, parent, ItemKind::Component)
     }
 
@@ -691,7 +864,7 @@ impl<'a> Reader<'a> {
         element: &Element<'_>,
         path: &str,
         parent: Option<&str>,
-    ) -> Result<String, ParseError> {
+    ) -> Result<usize, ParseError> {
         self.items(element, path, parent, ItemKind::Service)
     }
 
@@ -703,13 +876,13 @@ impl<'a> Reader<'a> {
         path: &str,
         parent: Option<&str>,
         kind: ItemKind,
-    ) -> Result<String, ParseError> {
+    ) -> Result<usize, ParseError> {
         let first = self.open_item(element, path.to_owned(), parent, kind)?;
         let mut stack = vec![first];
         loop {
             let Some(top) = stack.last_mut() else {
                 debug_assert!(false, "the item stack never empties inside the loop");
-                return Ok(String::new());
+                return Ok(self.sbom.components.len().saturating_sub(1));
             };
             if top.in_list {
                 match self.events.next_child()? {
@@ -743,16 +916,22 @@ impl<'a> Reader<'a> {
                     let Some(item) = stack.pop() else {
                         continue;
                     };
-                    let bom_ref = self.close_item(item);
-                    match stack.last() {
-                        Some(parent) => self.sbom.relationships.push(Relationship {
-                            from: parent.component.bom_ref.clone(),
-                            to: bom_ref,
-                            kind: RelationshipKind::Contains,
-                            original: None,
-                        }),
-                        None => return Ok(bom_ref),
-                    }
+                    let slot = self.close_item(item);
+                    let Some(parent) = stack.last() else {
+                        return Ok(slot);
+                    };
+                    let to = self
+                        .sbom
+                        .components
+                        .get(slot)
+                        .map(|c| c.bom_ref.clone())
+                        .unwrap_or_default();
+                    self.sbom.relationships.push(Relationship {
+                        from: parent.component.bom_ref.clone(),
+                        to,
+                        kind: RelationshipKind::Contains,
+                        original: None,
+                    });
                 }
                 Next::Child(child) if child.is(kind.list_element()) => top.in_list = true,
                 Next::Child(child) => match kind {
@@ -772,9 +951,29 @@ impl<'a> Reader<'a> {
         parent: Option<&str>,
         kind: ItemKind,
     ) -> Result<Item, ParseError> {
-        let written_ref = self.events.attribute(element, "bom-ref")?;
+        if kind == ItemKind::Service {
+            let written_ref = self.events.attribute(element, "bom-ref")?;
+            let bom_ref = self.refs.assign(
+                written_ref,
+                &|| self.events.location(element.offset),
+                &mut self.diagnostics,
+            );
+            return Ok(self.reserve_item(
+                Component {
+                    bom_ref,
+                    kind: ComponentType::Other(SERVICE_TYPE.to_owned()),
+                    parent: parent.map(str::to_owned),
+                    ..Component::default()
+                },
+                path,
+                element,
+            ));
+        }
+        let [written_ref, type_text, mime_type] = self
+            .events
+            .attributes(element, ["bom-ref", "type", "mime-type"])?;
         let bom_ref = self.refs.assign(
-            written_ref,
+            written_ref.map(Cow::into_owned),
             &|| self.events.location(element.offset),
             &mut self.diagnostics,
         );
@@ -783,32 +982,38 @@ impl<'a> Reader<'a> {
             parent: parent.map(str::to_owned),
             ..Component::default()
         };
-        if kind == ItemKind::Service {
-            component.kind = ComponentType::Other(SERVICE_TYPE.to_owned());
-        } else {
-            match self.events.attribute(element, "type")? {
-                Some(type_text) => {
-                    component.kind = read::component_type(
-                        &type_text,
-                        &|| self.events.location(element.offset),
-                        &mut self.diagnostics,
-                    );
-                }
-                None => self.diagnostics.push(Diagnostic::error(
-                    self.events.location(element.offset),
-                    "component has no type",
-                )),
+        match type_text {
+            Some(type_text) => {
+                component.kind = read::component_type(
+                    &type_text,
+                    &|| self.events.location(element.offset),
+                    &mut self.diagnostics,
+                );
             }
-            if let Some(mime_type) = self.events.attribute(element, "mime-type")? {
-                component.extensions.push(Property {
-                    name: format!("{path}/@mime-type"),
-                    value: mime_type,
-                });
-            }
+            None => self.diagnostics.push(Diagnostic::error(
+                self.events.location(element.offset),
+                "component has no type",
+            )),
         }
+        if let Some(mime_type) = mime_type {
+            component.extensions.push(Property {
+                name: format!("{path}/@mime-type"),
+                value: mime_type.into_owned(),
+            });
+        }
+        Ok(self.reserve_item(component, path, element))
+    }
+
+    /// Reserves the item's slot in `Sbom::components`.
+    fn reserve_item(&mut self, component: Component, path: String, element: &Element<'_>) -> Item {
         let slot = self.sbom.components.len();
+        if slot == self.sbom.components.capacity() {
+            // More items than `count_components` saw (services, unusual prefixes): grow in
+            // steps of an eighth rather than doubling a list that is mostly allocated already.
+            self.sbom.components.reserve_exact(slot / 8 + 16);
+        }
         self.sbom.components.push(Component::default());
-        Ok(Item {
+        Item {
             component,
             slot,
             path,
@@ -817,11 +1022,11 @@ impl<'a> Reader<'a> {
             licenses: Vec::new(),
             has_name: false,
             in_list: false,
-        })
+        }
     }
 
-    /// Finishes a component or service and puts it in its reserved slot.
-    fn close_item(&mut self, item: Item) -> String {
+    /// Finishes a component or service and puts it in its reserved slot; returns the slot.
+    fn close_item(&mut self, item: Item) -> usize {
         let Item {
             mut component,
             slot,
@@ -838,13 +1043,16 @@ impl<'a> Reader<'a> {
             self.diagnostics
                 .push(Diagnostic::error(self.events.location(offset), what));
         }
+        component
+            .licenses
+            .reserve_exact(licenses.iter().filter(|l| !l.concluded).count());
         read::set_licenses(&mut component, licenses);
         finish_component(&mut component);
-        let bom_ref = component.bom_ref.clone();
+        exact_lists(&mut component);
         if let Some(reserved) = self.sbom.components.get_mut(slot) {
             *reserved = component;
         }
-        bom_ref
+        slot
     }
 
     fn component_field(&mut self, item: &mut Item, child: &Element<'_>) -> Result<(), ParseError> {
@@ -873,14 +1081,14 @@ impl<'a> Reader<'a> {
                     });
                 }
             }
-            "publisher" => component.publisher = Some(self.events.text()?),
-            "group" => component.group = Some(self.events.text()?),
+            "publisher" => component.publisher = Some(self.events.owned_text()?),
+            "group" => component.group = Some(self.events.owned_text()?),
             "name" => {
-                component.name = self.events.text()?;
+                component.name = self.events.owned_text()?;
                 item.has_name = true;
             }
-            "version" => component.version = Some(self.events.text()?),
-            "description" => component.description = Some(self.events.text()?),
+            "version" => component.version = Some(self.events.owned_text()?),
+            "description" => component.description = Some(self.events.owned_text()?),
             "scope" => {
                 if let Some(scope) = self.events.trimmed_text()? {
                     component.scope = read::scope(
@@ -892,7 +1100,7 @@ impl<'a> Reader<'a> {
             }
             "hashes" => component.hashes = self.hashes()?,
             "licenses" => item.licenses = self.licenses()?,
-            "copyright" => component.copyright = Some(self.events.text()?),
+            "copyright" => component.copyright = Some(self.events.owned_text()?),
             "cpe" => component.cpes.extend(self.events.trimmed_text()?),
             "purl" => component.purl = self.events.trimmed_text()?,
             "omniborId" | "swhid" => {
@@ -916,13 +1124,13 @@ impl<'a> Reader<'a> {
         }
         match child.local_name() {
             "provider" => component.supplier = Some(self.entity()?),
-            "group" => component.group = Some(self.events.text()?),
+            "group" => component.group = Some(self.events.owned_text()?),
             "name" => {
-                component.name = self.events.text()?;
+                component.name = self.events.owned_text()?;
                 item.has_name = true;
             }
-            "version" => component.version = Some(self.events.text()?),
-            "description" => component.description = Some(self.events.text()?),
+            "version" => component.version = Some(self.events.owned_text()?),
+            "description" => component.description = Some(self.events.owned_text()?),
             "licenses" => item.licenses = self.licenses()?,
             "externalReferences" => component.external_refs = self.external_refs()?,
             "properties" => component.properties = self.properties()?,
@@ -938,7 +1146,7 @@ impl<'a> Reader<'a> {
                 self.events.skip()?;
                 continue;
             }
-            let algorithm = self.events.attribute(&child, "alg")?;
+            let algorithm = self.events.attribute_text(&child, "alg")?;
             let value = self.events.trimmed_text()?;
             if let (Some(algorithm), Some(value)) = (algorithm, value) {
                 res.push(Hash {
@@ -953,8 +1161,10 @@ impl<'a> Reader<'a> {
     fn licenses(&mut self) -> Result<Vec<ReadLicense>, ParseError> {
         let mut res = Vec::new();
         while let Next::Child(child) = self.events.next_child()? {
-            let concluded =
-                self.events.attribute(&child, "acknowledgement")?.as_deref() == Some("concluded");
+            let concluded = self
+                .events
+                .attribute_text(&child, "acknowledgement")?
+                .is_some_and(|value| value == "concluded");
             match child.local_name() {
                 "expression" => {
                     if let Some(expression) = self.events.trimmed_text()? {
@@ -1027,7 +1237,7 @@ impl<'a> Reader<'a> {
             while let Next::Child(field) = self.events.next_child()? {
                 match field.local_name() {
                     "url" => reference.url = self.events.trimmed_text()?.unwrap_or_default(),
-                    "comment" => reference.comment = Some(self.events.text()?),
+                    "comment" => reference.comment = Some(self.events.owned_text()?),
                     _ => self.events.skip()?,
                 }
             }
@@ -1044,7 +1254,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let name = self.events.attribute(&child, "name")?;
-            let value = self.events.text()?;
+            let value = self.events.owned_text()?;
             if let Some(name) = name {
                 res.push(Property { name, value });
             }
@@ -1201,9 +1411,9 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                "description" => res.description = Some(self.events.text()?),
-                "detail" => res.detail = Some(self.events.text()?),
-                "recommendation" => res.recommendation = Some(self.events.text()?),
+                "description" => res.description = Some(self.events.owned_text()?),
+                "detail" => res.detail = Some(self.events.owned_text()?),
+                "recommendation" => res.recommendation = Some(self.events.owned_text()?),
                 "advisories" => {
                     while let Next::Child(_advisory) = self.events.next_child()? {
                         while let Next::Child(field) = self.events.next_child()? {
@@ -1277,7 +1487,7 @@ impl<'a> Reader<'a> {
                         res.responses.extend(self.events.trimmed_text()?);
                     }
                 }
-                "detail" => res.detail = Some(self.events.text()?),
+                "detail" => res.detail = Some(self.events.owned_text()?),
                 "firstIssued" => res.first_issued = self.events.trimmed_text()?,
                 "lastUpdated" => res.last_updated = self.events.trimmed_text()?,
                 _ => self.events.skip()?,
@@ -1322,5 +1532,69 @@ impl<'a> Reader<'a> {
                 Ok(None)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_component_start_tags_with_any_prefix() {
+        let text = r#"<bom><components><component type="a"><name>component</name></component>
+<c:component/><component>x</component><components/><componentx/></components></bom>"#;
+        assert_eq!(count_components(text), 3);
+        assert_eq!(count_components(""), 0);
+    }
+
+    #[test]
+    fn namespace_scopes_end_with_their_element() {
+        // The foreign default namespace covers the nested list only; the next component is
+        // in the 1.4 namespace of its own declaration, the last one in the root's again.
+        let xml = br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>
+<component type="library" bom-ref="p"><name>p</name><components xmlns="urn:foreign"><component><name>q</name></component></components></component>
+<component type="library" bom-ref="r" xmlns="http://cyclonedx.org/schema/bom/1.4"><name>r</name></component>
+<component type="library" bom-ref="s"><name>s</name><x:ext xmlns:x="urn:x"/></component>
+</components></bom>"#;
+        let parsed = read(xml).expect("valid document");
+        let refs: Vec<&str> = parsed
+            .sbom
+            .components
+            .iter()
+            .map(|c| c.bom_ref.as_str())
+            .collect();
+        assert_eq!(refs, ["p", "r", "s"]);
+        let p = &parsed.sbom.components[0];
+        assert_eq!(p.extensions.len(), 1);
+        assert_eq!(
+            p.extensions[0].name,
+            "/bom/components/component[1]/components"
+        );
+        let s = &parsed.sbom.components[2];
+        assert_eq!(s.extensions[0].name, "/bom/components/component[3]/x:ext");
+    }
+
+    #[test]
+    fn reserved_namespace_rebinding_is_an_error() {
+        let xml = br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>
+<component type="library" xmlns:xmlns="urn:bad"><name>p</name></component></components></bom>"#;
+        let error = read(xml).expect_err("xmlns cannot be rebound");
+        assert!(
+            error.message.starts_with("invalid cyclonedx xml:"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn component_lists_have_exact_capacity() {
+        let xml = br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>
+<component type="library"><name>a</name><hashes><hash alg="SHA-256">00</hash></hashes>
+<properties><property name="a">1</property><property name="b">2</property></properties></component>
+</components></bom>"#;
+        let parsed = read(xml).expect("valid document");
+        let component = &parsed.sbom.components[0];
+        assert_eq!(component.hashes.capacity(), 1);
+        assert_eq!(component.properties.capacity(), 2);
+        assert_eq!(parsed.sbom.components.capacity(), 1);
     }
 }

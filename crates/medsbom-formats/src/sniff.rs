@@ -259,55 +259,81 @@ impl Scanner<'_> {
     }
 
     /// Skips one JSON value (nested objects and arrays included, without recursion); false
-    /// when the text ends first.
+    /// when the text ends first. Stops without moving at a `,`, `}` or `]` (an empty value).
+    ///
+    /// This runs over whole documents when the deciding key comes last (SPDX JSON with
+    /// alphabetical keys puts `spdxVersion` after `files` and `packages`), so it jumps:
+    /// inside strings to the next quote or backslash with `memchr`, inside containers to the
+    /// next quote or bracket.
     fn skip_value(&mut self) -> bool {
-        let mut depth = 0_usize;
+        match self.peek() {
+            None => false,
+            Some(b'"') => self.skip_string(),
+            Some(b'{' | b'[') => self.skip_container(),
+            Some(b',' | b'}' | b']') => true,
+            Some(_) => {
+                // A literal or a number: up to the next separator or whitespace.
+                self.pos += 1;
+                while let Some(byte) = self.peek() {
+                    if matches!(byte, b',' | b'}' | b']') || byte.is_ascii_whitespace() {
+                        return true;
+                    }
+                    self.pos += 1;
+                }
+                false
+            }
+        }
+    }
+
+    /// Skips the string that starts at the current quote; false when the text ends first.
+    fn skip_string(&mut self) -> bool {
+        self.pos += 1;
         loop {
-            let Some(byte) = self.peek() else {
+            let rest = self.text.get(self.pos..).unwrap_or_default();
+            let Some(idx) = memchr::memchr2(b'"', b'\\', rest) else {
+                self.pos = self.text.len();
                 return false;
             };
-            match byte {
-                b'"' => {
-                    self.pos += 1;
-                    loop {
-                        match self.peek() {
-                            None => return false,
-                            Some(b'\\') => self.pos += 2,
-                            Some(b'"') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            Some(_) => self.pos += 1,
-                        }
+            if rest.get(idx) == Some(&b'"') {
+                self.pos += idx + 1;
+                return true;
+            }
+            // A backslash escapes the next byte, whatever it is.
+            self.pos += idx + 2;
+        }
+    }
+
+    /// Skips the object or array that starts at the current bracket (brackets are counted,
+    /// not matched by kind); false when the text ends first.
+    fn skip_container(&mut self) -> bool {
+        let mut depth = 0_usize;
+        loop {
+            let rest = self.text.get(self.pos..).unwrap_or_default();
+            let Some(idx) = rest
+                .iter()
+                .position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
+            else {
+                self.pos = self.text.len();
+                return false;
+            };
+            self.pos += idx;
+            match rest.get(idx) {
+                Some(b'"') => {
+                    if !self.skip_string() {
+                        return false;
                     }
                 }
-                b'{' | b'[' => {
+                Some(b'{' | b'[') => {
                     depth += 1;
                     self.pos += 1;
                 }
-                b'}' | b']' => {
-                    if depth == 0 {
-                        // The end of the enclosing object: the value was empty.
-                        return true;
-                    }
-                    depth -= 1;
-                    self.pos += 1;
-                }
-                b',' if depth == 0 => return true,
                 _ => {
-                    // Literals, numbers, whitespace and separators inside containers.
+                    depth = depth.saturating_sub(1);
                     self.pos += 1;
-                    let is_scalar_end = depth == 0
-                        && self.peek().is_some_and(|b| {
-                            matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace()
-                        });
-                    if is_scalar_end {
+                    if depth == 0 {
                         return true;
                     }
                 }
-            }
-            if depth == 0 && matches!(byte, b'"' | b'}' | b']') {
-                return true;
             }
         }
     }
@@ -491,6 +517,29 @@ mod tests {
             r#"{"Document": {"name": "x", "spdxVersion": "SPDX-2.1"}}"#,
             Err("unsupported format: SPDX 2.1 JSON/YAML"),
         );
+    }
+
+    #[test]
+    fn spdx_version_after_a_large_files_array() {
+        // Alphabetical keys: `files` and `packages` come before `spdxVersion`. The skipped
+        // values hold brackets and quotes inside strings, escaped backslashes at string ends,
+        // nested arrays and bare literals, any of which would end a naive skip early.
+        let mut text = String::from(r#"{"SPDXID":"SPDXRef-DOCUMENT","files":["#);
+        for idx in 0..20_000 {
+            if 0 < idx {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"SPDXID":"SPDXRef-File-{idx}","fileName":"./a]}}{{[\"b\\\\","checksums":[{{"algorithm":"SHA1","checksumValue":"{idx:040x}"}}],"n":{idx},"ok":true,"x":null,"fileTypes":["SOURCE","{{\"spdxVersion\":\"SPDX-9\"}}"]}}"#
+            ));
+        }
+        text.push_str(r#"], "packages": [ [ [] ], {"k": "}"} ], "spdxVersion": "SPDX-2.3"}"#);
+        check(&text, Ok((Format::SpdxJson, Some("SPDX-2.3"))));
+        // The same document cut inside the files array: nothing found, no panic.
+        let cut = text.get(..text.len() / 2).unwrap_or_default();
+        check(cut, Err("json document without bomFormat"));
+        // A backslash as the very last byte.
+        check(r#"{"files":["\"#, Err("json document without bomFormat"));
     }
 
     #[test]

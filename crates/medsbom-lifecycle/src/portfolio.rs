@@ -140,6 +140,8 @@ pub struct Asset {
     pub group: Option<String>,
     /// The product version it runs.
     pub product_version_id: i64,
+    /// The id of the organization (healthcare provider) whose inventory it is in.
+    pub organization_id: i64,
 }
 
 /// What a manufacturer's notice says beyond the dates.

@@ -1132,7 +1132,7 @@ pub async fn load_portfolio(db: &LifecycleDb) -> Result<Portfolio, LifecycleErro
     let rows = db
         .fetch_all(
             context,
-            "SELECT asset_id, site, department, product_version_id FROM assets \
+            "SELECT asset_id, site, department, product_version_id, organization_id FROM assets \
              WHERE retired_at IS NULL AND product_version_id IS NOT NULL ORDER BY asset_id, id",
             &[],
         )
@@ -1149,6 +1149,7 @@ pub async fn load_portfolio(db: &LifecycleDb) -> Result<Portfolio, LifecycleErro
                 asset_id: row.text(0)?,
                 group,
                 product_version_id: row.int(3)?,
+                organization_id: row.int(4)?,
             })
         };
         assets.push(read().map_err(corrupt)?);

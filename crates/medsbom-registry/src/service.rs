@@ -339,14 +339,15 @@ pub async fn create_product(
     tx.execute(
         context,
         "INSERT INTO organizations (kind, name) VALUES ('manufacturer', $1) \
-         ON CONFLICT (kind, name) DO NOTHING",
+         ON CONFLICT (kind, name, namespace) DO NOTHING",
         &[Param::text(manufacturer)],
     )
     .await?;
     let rows = tx
         .fetch_all(
             context,
-            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1",
+            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1 \
+             AND namespace = 0",
             &[Param::text(manufacturer)],
         )
         .await?;
@@ -395,7 +396,7 @@ async fn find_product(
             context,
             "SELECT p.id, p.organization_id, o.name FROM products p \
              JOIN organizations o ON o.id = p.organization_id \
-             WHERE o.kind = 'manufacturer' AND p.name = $1 AND ($2 IS NULL OR o.name = $2) \
+             WHERE o.kind = 'manufacturer' AND o.namespace = 0 AND p.name = $1 AND ($2 IS NULL OR o.name = $2) \
              ORDER BY o.name",
             &[Param::text(product), Param::Text(manufacturer)],
         )
@@ -614,7 +615,7 @@ pub(crate) async fn load_version(
     let context = "looking up a product version";
     let sql = format!(
         "SELECT {VERSION_COLUMNS} FROM {VERSION_FROM} \
-         WHERE o.kind = 'manufacturer' AND p.name = $1 AND pv.version = $2 \
+         WHERE o.kind = 'manufacturer' AND o.namespace = 0 AND p.name = $1 AND pv.version = $2 \
          AND ($3 IS NULL OR o.name = $3) ORDER BY o.name"
     );
     let rows = tx

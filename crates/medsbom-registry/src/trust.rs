@@ -144,14 +144,15 @@ pub async fn trust_key(
     tx.execute(
         context,
         "INSERT INTO organizations (kind, name) VALUES ('manufacturer', $1) \
-         ON CONFLICT (kind, name) DO NOTHING",
+         ON CONFLICT (kind, name, namespace) DO NOTHING",
         &[Param::text(manufacturer)],
     )
     .await?;
     let rows = tx
         .fetch_all(
             context,
-            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1",
+            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1 \
+             AND namespace = 0",
             &[Param::text(manufacturer)],
         )
         .await?;
@@ -226,7 +227,7 @@ pub async fn revoke_key(
             context,
             "UPDATE trusted_keys SET revoked_at = $3 WHERE key_id = $2 AND revoked_at IS NULL \
              AND organization_id IN (SELECT id FROM organizations \
-             WHERE kind = 'manufacturer' AND name = $1)",
+             WHERE kind = 'manufacturer' AND name = $1 AND namespace = 0)",
             &[
                 Param::text(manufacturer),
                 Param::text(key_id),

@@ -153,7 +153,7 @@ pub async fn create_org(
     db.db
         .execute(
             context,
-            "INSERT INTO organizations (kind, name) VALUES ($1, $2) ON CONFLICT (kind, name) DO NOTHING",
+            "INSERT INTO organizations (kind, name) VALUES ($1, $2) ON CONFLICT (kind, name, namespace) DO NOTHING",
             &[Param::Text(Some(kind.as_str())), Param::Text(Some(name))],
         )
         .await?;
@@ -172,7 +172,7 @@ pub async fn find_org(
         .db
         .fetch_optional(
             "reading an organization",
-            "SELECT id FROM organizations WHERE kind = $1 AND name = $2",
+            "SELECT id FROM organizations WHERE kind = $1 AND name = $2 AND namespace = 0",
             &[Param::Text(Some(kind.as_str())), Param::Text(Some(name))],
         )
         .await?;
@@ -192,7 +192,7 @@ pub async fn list_orgs(db: &ServerDb) -> Result<Vec<Organization>, ServerError> 
         .db
         .fetch_all(
             "listing organizations",
-            "SELECT id, kind, name FROM organizations ORDER BY kind, name",
+            "SELECT id, kind, name FROM organizations WHERE namespace = 0 ORDER BY kind, name",
             &[],
         )
         .await?;

@@ -87,6 +87,16 @@ impl ApiError {
         }
     }
 
+    /// 415.
+    #[must_use]
+    pub fn unsupported_media_type(message: String) -> ApiError {
+        ApiError {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_media_type",
+            message,
+        }
+    }
+
     /// The message of this error.
     #[must_use]
     pub fn message(&self) -> &str {
@@ -201,7 +211,7 @@ pub struct PageParams {
     pub offset: Option<usize>,
 }
 
-fn page<T: serde::Serialize>(items: Vec<T>, params: PageParams) -> Value {
+pub(crate) fn page<T: serde::Serialize>(items: Vec<T>, params: PageParams) -> Value {
     let total = items.len();
     let limit = params.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let offset = params.offset.unwrap_or(0);
@@ -285,12 +295,12 @@ pub fn routes() -> Router<AppState> {
         .merge(analysis_routes())
 }
 
-/// The place for VEX and analysis-decision routes (`/api/v1/vex…`, `/api/v1/analysis…`),
-/// mounted by the crate that implements them. Their handlers take [`Auth`], require
-/// [`Action::WriteAnalysis`] for writes, check [`Visible`] for every SBOM they touch and
-/// call [`record`] with `analysis.decision`.
+/// The VEX and analysis-decision routes (`/api/v1/vex…`, `/api/v1/analysis`), implemented
+/// in `vex_api`. Their handlers take [`Auth`], require [`Action::Upload`] (VEX documents)
+/// or [`Action::WriteAnalysis`] (decisions) for writes, read through the tenant's VEX scope
+/// and [`Visible`], and call [`record`] with `vex.import` or `analysis.decision`.
 fn analysis_routes() -> Router<AppState> {
-    Router::new()
+    crate::vex_api::routes()
 }
 
 /// `/api/openapi.json` and the Swagger UI at `/api/docs` (assets embedded, no network).
@@ -335,7 +345,12 @@ pub fn docs_routes() -> Router {
         lifecycle_alerts,
         lifecycle_timeline,
         audit_list,
-        audit_verify
+        audit_verify,
+        crate::vex_api::upload_vex,
+        crate::vex_api::list_vex,
+        crate::vex_api::export_vex,
+        crate::vex_api::list_analysis,
+        crate::vex_api::create_analysis
     ),
     components(schemas(
         ErrorBody,
@@ -344,7 +359,8 @@ pub fn docs_routes() -> Router {
         TokenRequest,
         UserRequest,
         ShareRequest,
-        RetireRequest
+        RetireRequest,
+        crate::vex_api::AnalysisRequest
     ))
 )]
 pub struct ApiDoc;
@@ -852,7 +868,17 @@ pub(crate) async fn ingest_bytes(
         check_results: Some(&check_results),
         progress: None,
     };
-    let outcome = state.db().store().ingest(&request).await?;
+    // A provider's uploads are its private copies: another hospital's SBOM of the same
+    // device never becomes the newest revision it reads findings and impact from.
+    let namespace = match principal.organization.kind {
+        OrgKind::Manufacturer => medsbom_store::SHARED_NAMESPACE,
+        OrgKind::Provider => principal.organization.id,
+    };
+    let outcome = state
+        .db()
+        .store()
+        .ingest_in_namespace(&request, namespace)
+        .await?;
     let created = matches!(outcome, IngestOutcome::Stored(_));
     let stored = outcome.stored().clone();
     tenancy::record_upload(
@@ -1268,10 +1294,12 @@ pub(crate) async fn finding_items(
         min_priority: None,
     };
     let visible = tenancy::visible(state.db(), &auth.principal.organization).await?;
-    let findings = medsbom_vuln::findings::list_findings(state.vuln(), &query).await?;
+    let vex_scope = crate::vex_api::tenant_scope(state, &auth.principal).await?;
+    let findings =
+        medsbom_vuln::findings::list_findings_for(state.vuln(), &query, &vex_scope).await?;
     Ok(findings
         .iter()
-        .filter(|f| visible.has_product(f.manufacturer.as_deref().unwrap_or(""), &f.product))
+        .filter(|f| f.sbom_id.is_some_and(|id| visible.has_sbom(id)))
         .filter(|f| match &params.vulnerability {
             Some(id) => f.vulnerability_id.eq_ignore_ascii_case(id) || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)),
             None => true,
@@ -1282,7 +1310,9 @@ pub(crate) async fn finding_items(
             "vulnerability_id": f.vulnerability_id, "aliases": f.aliases, "summary": f.summary,
             "severity": f.severity.as_str(), "cvss": f.cvss.as_ref().map(|c| c.score),
             "kev": f.kev.is_some(), "epss": f.epss.as_ref().map(|e| e.probability), "priority": f.priority,
-            "fixed_versions": f.fixed_versions,
+            "fixed_versions": f.fixed_versions, "package_id": f.package_id, "cpe": f.cpe,
+            "vex_status": f.vex_status, "vex_justification": f.vex_justification,
+            "vex_source": f.vex_source, "vex_detail": f.vex_detail, "vex_time": f.vex_time,
         }))
         .collect())
 }
@@ -1542,7 +1572,8 @@ pub(crate) async fn impact_items(
         assumed_threat: None,
         include_suppressed: false,
     };
-    let report = medsbom_assets::impact(state.assets(), &query).await?;
+    let vex_scope = crate::vex_api::tenant_scope(state, &auth.principal).await?;
+    let report = medsbom_assets::impact_for(state.assets(), &query, &vex_scope).await?;
     Ok(report.rows.iter().map(impact_row_json).collect())
 }
 
@@ -1556,18 +1587,13 @@ pub(crate) async fn tenant_portfolio(
     let visible = tenancy::visible(state.db(), &auth.principal.organization).await?;
     portfolio
         .product_versions
-        .retain(|pv| visible.has_product(&pv.manufacturer, &pv.product));
-    let own_assets: std::collections::HashSet<String> =
-        asset_items(state, auth, &AssetParams::default())
-            .await?
-            .iter()
-            .filter_map(|a| a.get("asset_id").and_then(Value::as_str).map(str::to_owned))
-            .collect();
+        .retain(|pv| visible.has_product_version(pv.id));
     let pv_ids: std::collections::HashSet<i64> =
         portfolio.product_versions.iter().map(|pv| pv.id).collect();
+    let organization_id = auth.principal.organization.id;
     portfolio
         .assets
-        .retain(|a| own_assets.contains(&a.asset_id) && pv_ids.contains(&a.product_version_id));
+        .retain(|a| a.organization_id == organization_id && pv_ids.contains(&a.product_version_id));
     portfolio.acceptances.clear();
     Ok(portfolio)
 }

@@ -17,6 +17,9 @@ pub enum ServerError {
     /// A lifecycle operation failed.
     #[error(transparent)]
     Lifecycle(#[from] medsbom_lifecycle::LifecycleError),
+    /// A VEX operation failed.
+    #[error(transparent)]
+    Vex(#[from] medsbom_vex::VexError),
     /// A statement failed.
     #[error("database {db}: error while {context}: {source}")]
     Database {

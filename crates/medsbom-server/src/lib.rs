@@ -6,7 +6,9 @@
 //!   users (argon2id passwords), API tokens (kept as SHA-256 only) and sessions.
 //! - [`audit`] appends to and verifies the append-only, hash-chained audit log.
 //! - [`tenancy`] decides what an organization sees: a manufacturer its own products, a
-//!   provider (hospital) its uploads and the products shared with it.
+//!   provider (hospital) its uploads and the products shared with it; VEX sources and
+//!   analyses are owned by the organization that uploaded or recorded them
+//!   (`medsbom_vex::service::VexScope`).
 //! - [`AppState::open`] and [`router`] build the axum application: `/api/v1/…` (JSON,
 //!   paginated, `{code, message}` errors), `/api/openapi.json`, `/api/docs` (an offline
 //!   Swagger UI) and the HTML pages. Every route authorizes through one extractor,
@@ -33,6 +35,7 @@ mod db;
 mod error;
 pub mod tenancy;
 pub mod ui;
+mod vex_api;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -42,6 +45,7 @@ use axum::Router;
 use medsbom_assets::AssetDb;
 use medsbom_lifecycle::LifecycleDb;
 use medsbom_store::Store;
+use medsbom_vex::service::VexDb;
 use medsbom_vuln::VulnDb;
 
 pub use error::ServerError;
@@ -116,6 +120,7 @@ struct Inner {
     db: ServerDb,
     assets: AssetDb,
     vuln: VulnDb,
+    vex: VexDb,
     lifecycle: LifecycleDb,
     config: Config,
     login_limiter: LoginLimiter,
@@ -127,12 +132,14 @@ impl AppState {
         let db = ServerDb::open(url).await?;
         let assets = AssetDb::attach(db.store.clone(), url).await?;
         let vuln = VulnDb::open(url).await?;
+        let vex = VexDb::attach(db.store.clone(), url).await?;
         let lifecycle = LifecycleDb::connect(url).await?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 db,
                 assets,
                 vuln,
+                vex,
                 lifecycle,
                 login_limiter: LoginLimiter::new(config.max_failed_logins, config.login_lockout),
                 config,
@@ -158,6 +165,12 @@ impl AppState {
         &self.inner.vuln
     }
 
+    /// The VEX sources, statements and analyses.
+    #[must_use]
+    pub fn vex(&self) -> &VexDb {
+        &self.inner.vex
+    }
+
     /// The lifecycle database.
     #[must_use]
     pub fn lifecycle(&self) -> &LifecycleDb {
@@ -178,6 +191,7 @@ impl AppState {
     pub async fn close(&self) {
         self.inner.lifecycle.close().await;
         self.inner.vuln.close().await;
+        self.inner.vex.close().await;
         self.inner.assets.close().await;
         self.inner.db.close().await;
     }

@@ -42,6 +42,8 @@ pub struct Visible {
     products: HashSet<(String, String)>,
     /// Visible product ids.
     product_ids: HashSet<i64>,
+    /// The product versions whose newest stored revision is visible.
+    product_version_ids: HashSet<i64>,
 }
 
 impl Visible {
@@ -73,6 +75,13 @@ impl Visible {
             .contains(&(manufacturer.to_owned(), product.to_owned()))
     }
 
+    /// Whether the newest stored revision of the product version with this id is visible
+    /// (what findings, impact and lifecycle of that product version are read from).
+    #[must_use]
+    pub fn has_product_version(&self, product_version_id: i64) -> bool {
+        self.product_version_ids.contains(&product_version_id)
+    }
+
     /// Whether some SBOM of the product with this id is visible.
     #[must_use]
     pub fn has_product_id(&self, product_id: i64) -> bool {
@@ -94,7 +103,8 @@ pub async fn visible(db: &ServerDb, organization: &Organization) -> Result<Visib
         ),
     };
     let sql = format!(
-        "SELECT s.id, o.name, p.id, p.name, pv.version, s.revision FROM sboms s \
+        "SELECT s.id, o.name, p.id, p.name, pv.version, s.revision, \
+         pv.id, pv.latest_sbom_id FROM sboms s \
          JOIN product_versions pv ON pv.id = s.product_version_id \
          JOIN products p ON p.id = pv.product_id \
          JOIN organizations o ON o.id = p.organization_id WHERE {condition} ORDER BY s.id"
@@ -132,6 +142,9 @@ pub async fn visible(db: &ServerDb, organization: &Organization) -> Result<Visib
         res.products
             .insert((sbom.manufacturer.clone(), sbom.product.clone()));
         res.product_ids.insert(sbom.product_id);
+        if row.opt_int(7)? == Some(sbom.sbom_id) {
+            res.product_version_ids.insert(row.int(6)?);
+        }
         res.sboms.insert(sbom.sbom_id, sbom);
     }
     Ok(res)

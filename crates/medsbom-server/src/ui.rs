@@ -17,8 +17,9 @@ use serde_json::Value;
 use crate::AppState;
 use crate::accounts::OrgKind;
 use crate::api::{self, ApiError, AssetParams, FindingParams, ImpactParams, SearchParams};
-use crate::auth::{Auth, PageAuth, session_clear_cookie, session_set_cookie};
+use crate::auth::{Action, Auth, PageAuth, allowed, session_clear_cookie, session_set_cookie};
 use crate::tenancy;
+use crate::vex_api::{self, AnalysisParams, AnalysisRequest};
 
 /// The Content-Security-Policy of every page.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
@@ -38,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sboms/{sbom_id}", get(sbom_page))
         .route("/search", get(search_page))
         .route("/vulnerabilities/{id}", get(vulnerability_page))
+        .route(
+            "/vulnerabilities/{id}/analysis",
+            axum::routing::post(analysis_submit),
+        )
         .route("/impact", get(impact_page))
         .route("/assets", get(assets_page))
         .route("/assets/{asset_id}", get(asset_page))
@@ -633,11 +638,20 @@ async fn vulnerability_page(
             html.push_str(&format!("<p>{} · severity {} · CVSS {} · {}</p>", text(first, "summary"), text(first, "severity"), text(first, "cvss"),
                 if first.get("kev") == Some(&Value::Bool(true)) { "<span class=\"bad\">known exploited (KEV)</span>" } else { "not in KEV" }));
         }
-        html.push_str("<h2>Affected devices</h2><table><thead><tr><th scope=\"col\">Device</th><th scope=\"col\">Component</th><th scope=\"col\">Fixed in</th></tr></thead><tbody>");
+        html.push_str("<h2>Affected devices</h2><table id=\"vuln-findings\"><thead><tr><th scope=\"col\">Device</th><th scope=\"col\">Component</th><th scope=\"col\">Fixed in</th><th scope=\"col\">VEX status</th><th scope=\"col\">Source</th></tr></thead><tbody>");
         for f in &findings {
-            html.push_str(&format!("<tr><td>{} {} {}</td><td>{} {}</td><td>{}</td></tr>", text(f, "manufacturer"), text(f, "product"), text(f, "product_version"), text(f, "component"), text(f, "component_version"), text(f, "fixed_versions")));
+            let status = match f.get("vex_status").and_then(Value::as_str) {
+                Some(status) => format!("<span class=\"vex-status\">{}</span>{}", esc(status), match f.get("vex_justification").and_then(Value::as_str) {
+                    Some(j) => format!(" ({})", esc(j)),
+                    None => String::new(),
+                }),
+                None => "<span class=\"muted\">no statement</span>".to_owned(),
+            };
+            html.push_str(&format!("<tr><td>{} {} {}</td><td>{} {}</td><td>{}</td><td>{status}</td><td>{}</td></tr>", text(f, "manufacturer"), text(f, "product"), text(f, "product_version"), text(f, "component"), text(f, "component_version"), text(f, "fixed_versions"), text(f, "vex_source")));
         }
-        html.push_str("</tbody></table><h2>Affected assets</h2>");
+        html.push_str("</tbody></table>");
+        html.push_str(&analysis_section(&state, &auth, &id, &findings).await?);
+        html.push_str("<h2>Affected assets</h2>");
         let rows = if auth.principal.organization.kind == OrgKind::Provider {
             api::impact_items(&state, &auth, &ImpactParams { vulnerability: Some(id.clone()), ..ImpactParams::default() }).await.unwrap_or_default()
         } else {
@@ -648,6 +662,155 @@ async fn vulnerability_page(
     }
     .await;
     render(&auth, &format!("Vulnerability {id}"), body)
+}
+
+/// The analysis decisions the tenant sees for a vulnerability's findings, and (for analysts
+/// and admins) the form that records one.
+async fn analysis_section(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    findings: &[Value],
+) -> Result<String, ApiError> {
+    let mut ids: Vec<String> = vec![id.to_ascii_uppercase()];
+    for finding in findings {
+        ids.extend(
+            finding
+                .get("vulnerability_id")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_uppercase),
+        );
+        for alias in finding
+            .get("aliases")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            ids.extend(alias.as_str().map(str::to_ascii_uppercase));
+        }
+    }
+    let analyses: Vec<Value> = vex_api::analysis_items(state, auth, &AnalysisParams::default())
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.get("vulnerability_id")
+                .and_then(Value::as_str)
+                .is_some_and(|v| ids.contains(&v.to_ascii_uppercase()))
+        })
+        .collect();
+    let mut html = String::from(
+        "<section aria-labelledby=\"h-analysis\"><h2 id=\"h-analysis\">Analysis decisions</h2>",
+    );
+    if analyses.is_empty() {
+        html.push_str("<p class=\"muted\">No decision recorded.</p>");
+    } else {
+        html.push_str("<table id=\"analyses\"><thead><tr><th scope=\"col\">Finding</th><th scope=\"col\">State</th><th scope=\"col\">Justification</th><th scope=\"col\">By</th><th scope=\"col\">When</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
+        for a in &analyses {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td></tr>",
+                text(a, "finding"),
+                text(a, "state"),
+                text(a, "justification"),
+                text(a, "analyst"),
+                text(a, "role"),
+                text(a, "recorded_at"),
+                text(a, "detail")
+            ));
+        }
+        html.push_str("</tbody></table>");
+    }
+    let p = &auth.principal;
+    if !findings.is_empty() && allowed(p.role, p.organization.kind, Action::WriteAnalysis) {
+        let mut options = String::new();
+        let mut seen: Vec<String> = Vec::new();
+        for f in findings {
+            let component = f
+                .get("purl")
+                .and_then(Value::as_str)
+                .or_else(|| f.get("cpe").and_then(Value::as_str))
+                .unwrap_or("*");
+            let finding = format!(
+                "{}@{}:{}:{}",
+                f.get("product").and_then(Value::as_str).unwrap_or(""),
+                f.get("product_version")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+                component,
+                f.get("vulnerability_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or(id)
+            );
+            if seen.contains(&finding) {
+                continue;
+            }
+            options.push_str(&format!(
+                "<option value=\"{}\">{} {} · {} {}</option>",
+                esc(&finding),
+                text(f, "product"),
+                text(f, "product_version"),
+                text(f, "component"),
+                text(f, "component_version")
+            ));
+            seen.push(finding);
+        }
+        let states: String = ["not_affected", "affected", "fixed", "under_investigation"]
+            .iter()
+            .map(|s| format!("<option value=\"{s}\">{}</option>", s.replace('_', " ")))
+            .collect();
+        let justifications: String = medsbom_vex::model::JUSTIFICATIONS
+            .iter()
+            .map(|j| format!("<option value=\"{j}\">{}</option>", j.replace('_', " ")))
+            .collect();
+        html.push_str(&format!(
+            "<h3 id=\"h-decide\">Record a decision</h3>\
+             <form method=\"post\" action=\"/vulnerabilities/{}/analysis\" id=\"analysis-form\" aria-labelledby=\"h-decide\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <label for=\"analysis-finding\">Finding</label><select id=\"analysis-finding\" name=\"finding\" required>{options}</select>\
+             <label for=\"analysis-state\">State</label><select id=\"analysis-state\" name=\"state\" required>{states}</select>\
+             <label for=\"analysis-justification\">Justification (when not affected)</label><select id=\"analysis-justification\" name=\"justification\"><option value=\"\">none</option>{justifications}</select>\
+             <label for=\"analysis-detail\">Detail</label><textarea id=\"analysis-detail\" name=\"detail\" rows=\"3\"></textarea>\
+             <p><button type=\"submit\" id=\"analysis-submit\">Record decision</button></p></form>",
+            url_encode(id),
+            esc(auth.csrf_token().unwrap_or(""))
+        ));
+    }
+    html.push_str("</section>");
+    Ok(html)
+}
+
+/// The decision form of the vulnerability page.
+#[derive(Deserialize)]
+struct AnalysisForm {
+    csrf: String,
+    finding: String,
+    state: String,
+    justification: Option<String>,
+    detail: Option<String>,
+}
+
+async fn analysis_submit(
+    State(state): State<AppState>,
+    PageAuth(auth): PageAuth,
+    Path(id): Path<String>,
+    Form(form): Form<AnalysisForm>,
+) -> Response {
+    if !auth.csrf_matches(&form.csrf) {
+        return error_page(
+            Some(&auth),
+            &ApiError::forbidden("wrong CSRF token".to_owned()),
+        );
+    }
+    let request = AnalysisRequest {
+        finding: Some(form.finding),
+        state: form.state,
+        justification: form.justification,
+        detail: form.detail,
+        ..AnalysisRequest::default()
+    };
+    match vex_api::record_decision(&state, &auth, &request).await {
+        Ok(_) => Redirect::to(&format!("/vulnerabilities/{}", url_encode(&id))).into_response(),
+        Err(err) => error_page(Some(&auth), &err),
+    }
 }
 
 async fn assets_page(
@@ -712,13 +875,19 @@ async fn upload_page(PageAuth(auth): PageAuth) -> Response {
         ""
     };
     let body = format!(
-        "<form id=\"upload-form\"><label for=\"sbom-file\">SBOM file (CycloneDX, SPDX or SWID; gzip allowed)</label>\
+        "<section aria-labelledby=\"h-sbom\"><h2 id=\"h-sbom\">SBOM</h2>\
+         <form id=\"upload-form\"><label for=\"sbom-file\">SBOM file (CycloneDX, SPDX or SWID; gzip allowed)</label>\
          <input id=\"sbom-file\" name=\"file\" type=\"file\" required>{manufacturer}\
          <label for=\"product\">Product (optional)</label><input id=\"product\" name=\"product\">\
          <label for=\"product_version\">Product version (optional)</label><input id=\"product_version\" name=\"product_version\">\
          <p><button type=\"submit\" id=\"upload-submit\">Upload</button></p></form>\
-         <p id=\"upload-status\" role=\"status\" aria-live=\"polite\"></p>\
-         <noscript><p>Uploading needs JavaScript; without it use <code>POST /api/v1/sboms</code>.</p></noscript>"
+         <p id=\"upload-status\" role=\"status\" aria-live=\"polite\"></p></section>\
+         <section aria-labelledby=\"h-vex\"><h2 id=\"h-vex\">VEX</h2>\
+         <form id=\"vex-form\"><label for=\"vex-file\">VEX document (CycloneDX VEX, OpenVEX or CSAF 2.0 VEX; gzip allowed)</label>\
+         <input id=\"vex-file\" name=\"file\" type=\"file\" required>\
+         <p><button type=\"submit\" id=\"vex-submit\">Upload VEX</button></p></form>\
+         <div id=\"vex-status\" role=\"status\" aria-live=\"polite\"></div></section>\
+         <noscript><p>Uploading needs JavaScript; without it use <code>POST /api/v1/sboms</code> or <code>POST /api/v1/vex</code>.</p></noscript>"
     );
-    page(Some(&auth), "Upload an SBOM", &body)
+    page(Some(&auth), "Upload an SBOM or VEX", &body)
 }

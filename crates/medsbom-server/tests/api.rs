@@ -1,7 +1,7 @@
 //! The API's HTTP behaviour: password login with session cookies, CSRF on cookie writes,
 //! the login rate limit, strict content types, the body limit, consistent error objects,
-//! pagination, the OpenAPI document and its viewer, and the pages (with their CSP). On
-//! SQLite and PostgreSQL.
+//! pagination, the OpenAPI document and its viewer, the pages (with their CSP), and VEX
+//! upload, export and analysis decisions (API and page form). On SQLite and PostgreSQL.
 
 mod common;
 
@@ -9,7 +9,10 @@ use axum::http::StatusCode;
 use medsbom_server::accounts::{OrgKind, Role};
 use serde_json::json;
 
-use common::{call, get, org, unique_cyclonedx, user_with_token};
+use common::{
+    NEWTONSOFT_CVE, NEWTONSOFT_PURL, call, get, openvex, org, post_json, unique_cyclonedx,
+    user_with_token,
+};
 
 fn cookie_of(reply: &common::Reply) -> String {
     let set_cookie = reply.headers["set-cookie"].to_str().expect("ascii");
@@ -392,6 +395,9 @@ async fn content_types_limits_errors_and_pages() {
             "/api/v1/search",
             "/api/v1/impact",
             "/api/v1/audit/verify",
+            "/api/v1/vex",
+            "/api/v1/vex/export",
+            "/api/v1/analysis",
         ] {
             assert!(
                 doc["paths"].get(path).is_some(),
@@ -481,6 +487,477 @@ async fn content_types_limits_errors_and_pages() {
         }
         let reply = get(&t.app, "/sboms/999999", &token).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+}
+
+/// One good statement and one with a status no format knows.
+const HALF_BAD_OPENVEX: &str = r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.org/vex/half-bad",
+  "author": "St. Example",
+  "timestamp": "2024-05-01T00:00:00Z",
+  "version": 1,
+  "statements": [
+    {"vulnerability": {"name": "CVE-2024-21907"}, "products": [{"@id": "Pump"}], "status": "under_investigation"},
+    {"vulnerability": {"name": "CVE-2024-0001"}, "products": [{"@id": "Pump"}], "status": "probably_fine"}
+  ]
+}"#;
+
+#[tokio::test]
+async fn vex_upload_export_and_analysis_decisions() {
+    let Some(narrow) = common::corpus_bytes("sbom/medical-device/case-study/narrow.sbom.json")
+    else {
+        return;
+    };
+    for t in common::backends().await {
+        common::import_osv_fixture(&t.state).await;
+        let maker = org(&t.state, OrgKind::Manufacturer, "Acme Medical").await;
+        let hospital = org(&t.state, OrgKind::Provider, "St. Example").await;
+        let publisher = user_with_token(&t.state, &maker, "pat", Role::Publisher, None).await;
+        let analyst = user_with_token(
+            &t.state,
+            &hospital,
+            "ada",
+            Role::Analyst,
+            Some("a long password"),
+        )
+        .await;
+        let viewer = user_with_token(&t.state, &hospital, "vic", Role::Viewer, None).await;
+        let admin = user_with_token(&t.state, &hospital, "adm", Role::Admin, None).await;
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/sboms?product=Pump&product_version=1",
+            Some(&analyst),
+            Some("application/json"),
+            narrow.clone(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+
+        // Errors: content type, not a VEX document, the role, a bad body.
+        let vex = openvex(
+            "api-1",
+            "St. Example",
+            "Pump",
+            "not_affected",
+            "2024-06-01T00:00:00Z",
+        );
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex",
+            Some(&analyst),
+            Some("image/png"),
+            vex.clone(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(reply.json()["code"], "unsupported_media_type");
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex?file_name=sbom.json",
+            Some(&analyst),
+            Some("application/json"),
+            narrow.clone(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .expect("message")
+                .contains("sbom.json"),
+            "{}",
+            reply.text()
+        );
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex",
+            Some(&analyst),
+            Some("application/json"),
+            b"{not json".to_vec(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex",
+            Some(&viewer),
+            Some("application/json"),
+            vex.clone(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(reply.json()["code"], "forbidden");
+
+        // The per-statement report: one stored, one skipped with its reason; the same bytes
+        // again are a no-op.
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex?file_name=half.json",
+            Some(&analyst),
+            Some("application/json"),
+            HALF_BAD_OPENVEX.as_bytes().to_vec(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let report = reply.json();
+        assert_eq!(report["status"], "imported");
+        assert_eq!(report["format"], "openvex");
+        assert_eq!(report["n_statements"], 1);
+        assert_eq!(report["statements"][0]["vulnerability_id"], NEWTONSOFT_CVE);
+        assert_eq!(
+            report["skipped"].as_array().expect("skipped").len(),
+            1,
+            "{report}"
+        );
+        assert_eq!(report["skipped"][0]["vulnerability_id"], "CVE-2024-0001");
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex?file_name=half.json",
+            Some(&analyst),
+            Some("application/json"),
+            HALF_BAD_OPENVEX.as_bytes().to_vec(),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.json()["status"], "already-imported");
+        // Gzip is read like an SBOM upload's.
+        let gzipped = {
+            use std::io::Write as _;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&vex).expect("gzip");
+            encoder.finish().expect("gzip")
+        };
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex",
+            Some(&analyst),
+            Some("application/gzip"),
+            gzipped,
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let findings = get(
+            &t.app,
+            &format!("/api/v1/findings?vulnerability={NEWTONSOFT_CVE}"),
+            &analyst,
+        )
+        .await
+        .json();
+        assert_eq!(
+            findings["items"][0]["vex_status"], "not_affected",
+            "{findings}"
+        );
+        assert_eq!(
+            findings["items"][0]["vex_justification"],
+            "vulnerable_code_not_in_execute_path"
+        );
+        let sources = get(&t.app, "/api/v1/vex", &viewer).await.json();
+        assert_eq!(sources["total"], 2, "{sources}");
+        assert_eq!(sources["items"][0]["owner"], "own");
+
+        // Decisions: errors first.
+        let finding = format!("Pump@1:{NEWTONSOFT_PURL}:{NEWTONSOFT_CVE}");
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &viewer,
+            &json!({"finding": finding, "state": "affected"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &analyst,
+            &json!({"finding": finding, "state": "maybe"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .expect("message")
+                .contains("state")
+        );
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &analyst,
+            &json!({"finding": finding, "state": "not_affected", "justification": "because"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &analyst,
+            &json!({"finding": "no component", "state": "affected"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &analyst,
+            &json!({"product": "Pump", "state": "affected"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        let reply = post_json(&t.app, "/api/v1/analysis", &analyst, &json!({"product": "Pump", "product_version": "9", "vulnerability_id": NEWTONSOFT_CVE, "state": "affected"})).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
+        // A publisher records no decisions.
+        let reply = post_json(
+            &t.app,
+            "/api/v1/analysis",
+            &publisher,
+            &json!({"finding": finding, "state": "affected"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+        // A decision by fields (component defaults to every component).
+        let reply = post_json(&t.app, "/api/v1/analysis", &analyst, &json!({
+            "product": "Pump", "product_version": "1", "vulnerability_id": NEWTONSOFT_CVE,
+            "state": "exploitable", "responses": ["update"], "detail": "reachable from the ward network",
+        })).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let decision = reply.json();
+        assert_eq!(decision["state"], "affected");
+        assert_eq!(decision["state_original"], "exploitable");
+        assert_eq!(decision["component"], "*");
+        assert_eq!(decision["role"], "provider");
+        assert_eq!(decision["analyst"], "ada");
+        let findings = get(
+            &t.app,
+            &format!("/api/v1/findings?vulnerability={NEWTONSOFT_CVE}"),
+            &analyst,
+        )
+        .await
+        .json();
+        assert_eq!(findings["items"][0]["vex_status"], "affected", "{findings}");
+        assert_eq!(
+            findings["items"][0]["vex_source"],
+            "analysis by ada (provider)"
+        );
+        let listed = get(
+            &t.app,
+            &format!("/api/v1/analysis?vulnerability={NEWTONSOFT_CVE}"),
+            &viewer,
+        )
+        .await
+        .json();
+        assert_eq!(listed["total"], 1, "{listed}");
+        let listed = get(&t.app, "/api/v1/analysis?finding=bad", &viewer).await;
+        assert_eq!(listed.status, StatusCode::BAD_REQUEST);
+
+        // The page form: CSRF checked, the decision recorded, the page shows it.
+        let login = json!({"username": "ada", "password": "a long password"});
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/login",
+            None,
+            Some("application/json"),
+            login.to_string().into_bytes(),
+            &[],
+        )
+        .await;
+        let cookie = cookie_of(&reply);
+        let csrf = reply.json()["csrf_token"]
+            .as_str()
+            .expect("csrf")
+            .to_owned();
+        let page = call(
+            &t.app,
+            "GET",
+            &format!("/vulnerabilities/{NEWTONSOFT_CVE}"),
+            None,
+            None,
+            Vec::new(),
+            &[("cookie", &cookie)],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains("<label for=\"analysis-state\">"), "{html}");
+        assert!(
+            html.contains(&format!("value=\"{csrf}\"")),
+            "the form carries the CSRF token"
+        );
+        assert!(
+            html.contains("reachable from the ward network"),
+            "the decision is listed"
+        );
+        let form = |csrf: &str| {
+            format!(
+                "csrf={csrf}&finding={}&state=not_affected&justification=inline_mitigations_already_exist&detail=firewalled",
+                finding.replace(':', "%3A").replace('@', "%40").replace('/', "%2F")
+            )
+            .into_bytes()
+        };
+        let uri = format!("/vulnerabilities/{NEWTONSOFT_CVE}/analysis");
+        let reply = call(
+            &t.app,
+            "POST",
+            &uri,
+            None,
+            Some("application/x-www-form-urlencoded"),
+            form("wrong"),
+            &[("cookie", &cookie)],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let reply = call(
+            &t.app,
+            "POST",
+            &uri,
+            None,
+            Some("application/x-www-form-urlencoded"),
+            form(&csrf),
+            &[("cookie", &cookie)],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        let html = call(
+            &t.app,
+            "GET",
+            &format!("/vulnerabilities/{NEWTONSOFT_CVE}"),
+            None,
+            None,
+            Vec::new(),
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text();
+        assert!(html.contains("firewalled"), "{html}");
+        assert!(
+            html.contains("<span class=\"vex-status\">not_affected</span>"),
+            "{html}"
+        );
+        let history = get(
+            &t.app,
+            &format!(
+                "/api/v1/analysis?history=true&finding={}",
+                finding
+                    .replace(':', "%3A")
+                    .replace('@', "%40")
+                    .replace('/', "%2F")
+            ),
+            &viewer,
+        )
+        .await
+        .json();
+        assert_eq!(history["total"], 1, "{history}");
+
+        // Export: the manufacturer, its own product only.
+        let acme_sbom = unique_cyclonedx(
+            &common::corpus_bytes("sbom/medical-device/case-study/extended.sbom.json")
+                .expect("corpus"),
+        );
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/sboms?product=Monitor&product_version=5",
+            Some(&publisher),
+            Some("application/json"),
+            acme_sbom,
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let reply = call(
+            &t.app,
+            "POST",
+            "/api/v1/vex",
+            Some(&publisher),
+            Some("application/json"),
+            openvex(
+                "acme-monitor",
+                "Acme Medical",
+                "Monitor",
+                "not_affected",
+                "2024-06-01T00:00:00Z",
+            ),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        for format in ["openvex", "cyclonedx", "csaf"] {
+            let reply = get(
+                &t.app,
+                &format!("/api/v1/vex/export?product=monitor&version=5&format={format}"),
+                &publisher,
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::OK, "{format}: {}", reply.text());
+            let document = reply.body.clone();
+            let read =
+                medsbom_vex::parse::parse("export.json", &document).expect("the export reads back");
+            assert_eq!(read.statements.len(), 1, "{format}: {}", reply.text());
+            assert_eq!(read.statements[0].status.as_str(), "not_affected");
+        }
+        let reply = get(
+            &t.app,
+            "/api/v1/vex/export?product=Monitor&format=word",
+            &publisher,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        let reply = get(
+            &t.app,
+            "/api/v1/vex/export?product=Pump&format=openvex",
+            &publisher,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
+        let reply = get(
+            &t.app,
+            "/api/v1/vex/export?product=Monitor&format=openvex",
+            &analyst,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+        // Every change is in the audit log.
+        let audit = get(&t.app, "/api/v1/audit?limit=1000", &admin).await.json();
+        let actions: Vec<&str> = audit["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert_eq!(
+            actions.iter().filter(|a| **a == "vex.import").count(),
+            3,
+            "{actions:?}"
+        );
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| **a == "analysis.decision")
+                .count(),
+            2,
+            "{actions:?}"
+        );
+        let verify = get(&t.app, "/api/v1/audit/verify", &admin).await.json();
+        assert_eq!(verify["intact"], true);
     }
 }
 

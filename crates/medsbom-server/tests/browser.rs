@@ -1,6 +1,8 @@
 //! The web UI in a real browser: headless Chromium driven over WebDriver (chromedriver)
 //! against the server on an ephemeral loopback port. A hospital analyst logs in, uploads a
-//! device SBOM, sees it on the dashboard, searches a component and opens an affected asset.
+//! device SBOM, sees it on the dashboard, searches a component and opens an affected asset,
+//! then uploads a VEX statement that marks a finding not affected, sees the vulnerability
+//! page say so, and records a decision of its own with the page's form.
 //!
 //! Skips with a message when `chromium` or `chromedriver` is missing, unless
 //! `MEDSBOM_STRICT_SKIPS=1` (CI installs both: `apt-get install -y chromium chromium-driver`).
@@ -59,6 +61,20 @@ async fn login_upload_dashboard_search_asset() {
         return;
     };
     let t = common::sqlite().await;
+    common::import_osv_fixture(&t.state).await;
+    let vex_dir = tempfile::tempdir().expect("temporary directory");
+    let vex_path = vex_dir.path().join("pump-vex.json");
+    std::fs::write(
+        &vex_path,
+        common::openvex(
+            "browser-1",
+            "St. Example",
+            "Infusion Pump",
+            "not_affected",
+            "2024-06-01T00:00:00Z",
+        ),
+    )
+    .expect("write the VEX file");
     let hospital = common::org(&t.state, OrgKind::Provider, "St. Example").await;
     let token = common::user_with_token(
         &t.state,
@@ -267,6 +283,102 @@ async fn login_upload_dashboard_search_asset() {
     assert!(
         source.contains("WolfSSL"),
         "the asset page lists its components"
+    );
+
+    // Upload a VEX statement: Newtonsoft.Json's CVE does not affect the pump.
+    client
+        .goto(&format!("{base}/upload"))
+        .await
+        .expect("upload page");
+    client
+        .find(Locator::Css("#vex-file"))
+        .await
+        .expect("VEX file input")
+        .send_keys(vex_path.to_str().expect("utf-8"))
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("#vex-submit"))
+        .await
+        .expect("VEX upload")
+        .click()
+        .await
+        .expect("click");
+    let report = client
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#vex-report"))
+        .await
+        .expect("the import report");
+    let text = report.text().await.expect("text");
+    assert!(
+        text.contains(&format!("{}: not_affected", common::NEWTONSOFT_CVE)),
+        "import report: {text}"
+    );
+
+    // The vulnerability page says so.
+    client
+        .goto(&format!(
+            "{base}/vulnerabilities/{}",
+            common::NEWTONSOFT_CVE
+        ))
+        .await
+        .expect("vulnerability page");
+    let findings = client
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#vuln-findings"))
+        .await
+        .expect("findings table");
+    let text = findings.text().await.expect("text");
+    assert!(
+        text.contains("Infusion Pump") && text.contains("not_affected"),
+        "vulnerability page: {text}"
+    );
+
+    // Record a decision with the form: the hospital's own analysis now shows.
+    client
+        .find(Locator::Css("#analysis-state"))
+        .await
+        .expect("state select")
+        .select_by_value("affected")
+        .await
+        .expect("choose a state");
+    client
+        .find(Locator::Css("#analysis-detail"))
+        .await
+        .expect("detail")
+        .send_keys("pump reachable from the ward network")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#analysis-submit"))
+        .await
+        .expect("record")
+        .click()
+        .await
+        .expect("click");
+    let analyses = client
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#analyses"))
+        .await
+        .expect("the decisions table");
+    let text = analyses.text().await.expect("text");
+    assert!(
+        text.contains("pump reachable from the ward network") && text.contains("ada (provider)"),
+        "decisions: {text}"
+    );
+    let findings = client
+        .find(Locator::Css("#vuln-findings"))
+        .await
+        .expect("findings table")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        findings.contains("analysis by ada (provider)"),
+        "the own decision wins: {findings}"
     );
 
     client.close().await.expect("close the browser");

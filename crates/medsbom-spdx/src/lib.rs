@@ -60,6 +60,7 @@
 
 mod agent;
 mod convention;
+mod json2;
 mod legacy;
 mod read2;
 mod spdx2;
@@ -70,20 +71,39 @@ mod write;
 mod yaml_guard;
 
 use medsbom_model::{Location, ParseError, Parsed, Sbom, Written};
+use serde::de::DeserializeSeed;
 
 use crate::read2::Syntax;
 
 /// Reads an SPDX 2.2/2.3 JSON document. An SPDX 3 JSON-LD document (with `@graph`) is handed
 /// to [`read_spdx3_json`].
 pub fn read_json(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let doc: spdx2::Document = match serde_json::from_slice(bytes) {
+    // Packages and files are converted while they are read (see `json2`). Every element
+    // has an `"SPDXID"` key, so counting them sizes the component vector once instead of
+    // growing it by doubling (a count inflated by hostile input is capped, and a failed
+    // reservation only means growing as usual).
+    let mut converter = read2::Converter::new(Syntax::Json, Vec::new(), 0);
+    let n_ids = memchr::memmem::find_iter(bytes, b"\"SPDXID\"").count();
+    converter.try_reserve(n_ids.min(bytes.len() / 64));
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = json2::DocumentSeed {
+        converter: &mut converter,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|doc| deserializer.end().map(|()| doc));
+    let doc = match parsed {
         Ok(doc) => doc,
         Err(err) => return Err(json_error(&err, "spdx json")),
     };
     if doc.graph.is_some() && doc.spdx_version.is_none() {
         return read_spdx3_json(bytes);
     }
-    read2::convert(legacy::upgrade(doc)?, Syntax::Json, Vec::new())
+    if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
+        // The pre-2.2 layout (or no SPDX 2 document at all): the rewritten document replaces
+        // whatever was read at the top level.
+        return read2::convert(legacy::upgrade(doc)?, Syntax::Json, Vec::new());
+    }
+    converter.finish(doc)
 }
 
 /// Reads an SPDX 2.2/2.3 YAML document. Documents with aliases (`*name`) or flow collections

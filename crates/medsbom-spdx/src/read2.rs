@@ -32,177 +32,273 @@ pub(crate) enum Syntax {
 pub(crate) fn convert(
     doc: Document,
     syntax: Syntax,
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
 ) -> Result<Parsed, ParseError> {
-    if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
-        return Err(ParseError::new(
-            Location::Document,
-            "not an spdx 2 document: spdxVersion and SPDXID are both missing",
-        ));
-    }
-    let doc_location = |pointer: &str| match syntax {
-        Syntax::Json => Location::Pointer(pointer.to_owned()),
-        Syntax::TagValue => Location::Document,
-    };
-    let spec_version = doc.spdx_version.as_deref().unwrap_or("").trim().to_owned();
-    let mut sbom = Sbom::new(SbomFormat::Spdx, &spec_version);
-    match doc.spdx_version.as_deref() {
-        None => diagnostics.push(Diagnostic::error(
-            doc_location("/spdxVersion"),
-            "spdxVersion is missing",
-        )),
-        Some(version) if !version.trim().starts_with("SPDX-2.") => {
-            diagnostics.push(Diagnostic::warning(
-                doc_location("/spdxVersion"),
-                format!("unexpected spdxVersion {:?}; read as spdx 2", clip(version)),
-            ));
-        }
-        Some(_) => {}
-    }
-    if let Some(spdx_id) = doc.spdx_id.as_deref()
-        && spdx_id != DOCUMENT_REF
-    {
-        diagnostics.push(Diagnostic::warning(
-            doc_location("/SPDXID"),
-            format!(
-                "document SPDXID is {:?}, expected SPDXRef-DOCUMENT",
-                clip(spdx_id)
-            ),
-        ));
-    }
-    sbom.serial_number = doc.document_namespace;
-    sbom.name = doc.name;
-    sbom.data_license = doc.data_license;
-    match doc.creation_info {
-        Some(info) => {
-            sbom.timestamp = info.created;
-            for (idx, creator) in info.creators.iter().enumerate() {
-                if !agent::is_well_formed_agent(creator) {
-                    diagnostics.push(Diagnostic::warning(
-                        doc_location(&format!("/creationInfo/creators/{idx}")),
-                        format!(
-                            "creator {:?} has no Person:, Organization: or Tool: prefix",
-                            clip(creator)
-                        ),
-                    ));
-                }
-                match agent::parse_creator(creator) {
-                    Creator::Tool(tool) => sbom.tools.push(tool),
-                    Creator::Party(party) => sbom.authors.push(party),
-                }
-            }
-        }
-        None => diagnostics.push(Diagnostic::error(
-            doc_location("/creationInfo"),
-            "creationInfo is missing",
-        )),
-    }
-    for annotation in &doc.annotations {
-        let comment = annotation.comment.as_deref().unwrap_or("");
-        sbom.properties.push(convention::annotation_property(
-            annotation.annotation_type.as_deref(),
-            comment,
-        ));
-    }
-
     let n_elements = doc.packages.len() + doc.files.len() + doc.snippets.len();
-    let mut ids = IdRegistry::with_capacity(n_elements);
-    sbom.components.reserve(n_elements);
-    let mut relationships = RelationshipSet::default();
-    for described in &doc.document_describes {
-        relationships.push(DOCUMENT_REF, "DESCRIBES", described);
+    Converter::new(syntax, diagnostics, n_elements).finish(doc)
+}
+
+/// Converts an SPDX 2 document piece by piece: packages, files and snippets as they come (the
+/// JSON reader hands them over while it reads, so the document never exists twice), then the
+/// rest of the document in [`Converter::finish`]. Elements must come in the order packages,
+/// files, snippets; each kind is numbered from 0 in its own array.
+pub(crate) struct Converter {
+    syntax: Syntax,
+    components: Vec<Component>,
+    /// Diagnostics of parsing (tag-value), reported first.
+    parse_diagnostics: Vec<Diagnostic>,
+    /// Diagnostics of the elements, reported after the document's own.
+    diagnostics: Vec<Diagnostic>,
+    ids: IdRegistry,
+    /// Index in `components` and `hasFiles` of each package that lists files.
+    has_files: Vec<(usize, Vec<String>)>,
+    n_packages: usize,
+    n_files: usize,
+    n_snippets: usize,
+}
+
+impl Converter {
+    /// A converter for about `n_elements` elements, after the diagnostics of parsing.
+    pub(crate) fn new(
+        syntax: Syntax,
+        diagnostics: Vec<Diagnostic>,
+        n_elements: usize,
+    ) -> Converter {
+        Converter {
+            syntax,
+            components: Vec::with_capacity(n_elements),
+            parse_diagnostics: diagnostics,
+            diagnostics: Vec::new(),
+            ids: IdRegistry::with_capacity(n_elements),
+            has_files: Vec::new(),
+            n_packages: 0,
+            n_files: 0,
+            n_snippets: 0,
+        }
     }
 
-    for (idx, package) in doc.packages.into_iter().enumerate() {
-        let location = element_location(syntax, "packages", idx, package.line);
-        let (mut component, has_files) = package_component(package, &location, &mut diagnostics);
-        component.bom_ref = ids.register(
+    /// Makes room for about `n` elements, when memory allows.
+    pub(crate) fn try_reserve(&mut self, n: usize) {
+        if self.components.try_reserve_exact(n).is_ok() {
+            self.ids.names.reserve(n);
+        }
+    }
+
+    /// Converts the next package.
+    pub(crate) fn package(&mut self, package: Package) {
+        let idx = self.n_packages;
+        self.n_packages += 1;
+        let location = element_location(self.syntax, "packages", idx, package.line);
+        let (mut component, has_files) =
+            package_component(package, &location, &mut self.diagnostics);
+        component.bom_ref = self.ids.register(
             component.bom_ref,
             "package",
             idx,
             &location,
-            &mut diagnostics,
+            &mut self.diagnostics,
         );
-        for file in &has_files {
-            relationships.push(&component.bom_ref, "CONTAINS", file);
+        if !has_files.is_empty() {
+            self.has_files.push((self.components.len(), has_files));
         }
-        sbom.components.push(component);
+        self.components.push(component);
     }
-    for (idx, file) in doc.files.into_iter().enumerate() {
-        let location = element_location(syntax, "files", idx, file.line);
+
+    /// Converts the next file.
+    pub(crate) fn file(&mut self, file: File) {
+        let idx = self.n_files;
+        self.n_files += 1;
+        let location = element_location(self.syntax, "files", idx, file.line);
         let mut component = file_component(file);
-        component.bom_ref =
-            ids.register(component.bom_ref, "file", idx, &location, &mut diagnostics);
-        sbom.components.push(component);
+        component.bom_ref = self.ids.register(
+            component.bom_ref,
+            "file",
+            idx,
+            &location,
+            &mut self.diagnostics,
+        );
+        self.components.push(component);
     }
-    for (idx, snippet) in doc.snippets.into_iter().enumerate() {
-        let location = element_location(syntax, "snippets", idx, snippet.line);
+
+    /// Converts the next snippet.
+    pub(crate) fn snippet(&mut self, snippet: Snippet) {
+        let idx = self.n_snippets;
+        self.n_snippets += 1;
+        let location = element_location(self.syntax, "snippets", idx, snippet.line);
         let mut component = snippet_component(snippet);
-        component.bom_ref = ids.register(
+        component.bom_ref = self.ids.register(
             component.bom_ref,
             "snippet",
             idx,
             &location,
-            &mut diagnostics,
+            &mut self.diagnostics,
         );
-        sbom.components.push(component);
+        self.components.push(component);
     }
 
-    for (idx, relationship) in doc.relationships.iter().enumerate() {
-        let location = element_location(syntax, "relationships", idx, relationship.line);
-        let from = relationship.spdx_element_id.trim();
-        let to = relationship.related_spdx_element.trim();
-        let kind = relationship.relationship_type.trim();
-        if from.is_empty() || to.is_empty() || kind.is_empty() {
-            diagnostics.push(Diagnostic::error(
-                location,
-                "relationship lacks spdxElementId, relationshipType or relatedSpdxElement",
+    /// Converts the rest of the document: its own fields, the packages, files and snippets
+    /// still in it (after those already converted) and the relationships.
+    pub(crate) fn finish(mut self, doc: Document) -> Result<Parsed, ParseError> {
+        let syntax = self.syntax;
+        let mut diagnostics = std::mem::take(&mut self.parse_diagnostics);
+        if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
+            return Err(ParseError::new(
+                Location::Document,
+                "not an spdx 2 document: spdxVersion and SPDXID are both missing",
             ));
-            continue;
         }
-        for endpoint in [from, to] {
-            if !ids.contains(endpoint) && !is_outside_reference(endpoint) {
+        let doc_location = |pointer: &str| match syntax {
+            Syntax::Json => Location::Pointer(pointer.to_owned()),
+            Syntax::TagValue => Location::Document,
+        };
+        let spec_version = doc.spdx_version.as_deref().unwrap_or("").trim().to_owned();
+        let mut sbom = Sbom::new(SbomFormat::Spdx, &spec_version);
+        match doc.spdx_version.as_deref() {
+            None => diagnostics.push(Diagnostic::error(
+                doc_location("/spdxVersion"),
+                "spdxVersion is missing",
+            )),
+            Some(version) if !version.trim().starts_with("SPDX-2.") => {
                 diagnostics.push(Diagnostic::warning(
-                    location.clone(),
+                    doc_location("/spdxVersion"),
+                    format!("unexpected spdxVersion {:?}; read as spdx 2", clip(version)),
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(spdx_id) = doc.spdx_id.as_deref()
+            && spdx_id != DOCUMENT_REF
+        {
+            diagnostics.push(Diagnostic::warning(
+                doc_location("/SPDXID"),
+                format!(
+                    "document SPDXID is {:?}, expected SPDXRef-DOCUMENT",
+                    clip(spdx_id)
+                ),
+            ));
+        }
+        sbom.serial_number = doc.document_namespace;
+        sbom.name = doc.name;
+        sbom.data_license = doc.data_license;
+        match doc.creation_info {
+            Some(info) => {
+                sbom.timestamp = info.created;
+                for (idx, creator) in info.creators.iter().enumerate() {
+                    if !agent::is_well_formed_agent(creator) {
+                        diagnostics.push(Diagnostic::warning(
+                            doc_location(&format!("/creationInfo/creators/{idx}")),
+                            format!(
+                                "creator {:?} has no Person:, Organization: or Tool: prefix",
+                                clip(creator)
+                            ),
+                        ));
+                    }
+                    match agent::parse_creator(creator) {
+                        Creator::Tool(tool) => sbom.tools.push(tool),
+                        Creator::Party(party) => sbom.authors.push(party),
+                    }
+                }
+            }
+            None => diagnostics.push(Diagnostic::error(
+                doc_location("/creationInfo"),
+                "creationInfo is missing",
+            )),
+        }
+        for annotation in &doc.annotations {
+            let comment = annotation.comment.as_deref().unwrap_or("");
+            sbom.properties.push(convention::annotation_property(
+                annotation.annotation_type.as_deref(),
+                comment,
+            ));
+        }
+
+        let n_buffered = doc.packages.len() + doc.files.len() + doc.snippets.len();
+        self.components.reserve_exact(n_buffered);
+        self.ids.names.reserve(n_buffered);
+        for package in doc.packages {
+            self.package(package);
+        }
+        for file in doc.files {
+            self.file(file);
+        }
+        for snippet in doc.snippets {
+            self.snippet(snippet);
+        }
+        // The parsing diagnostics and the document's own come before the elements'.
+        diagnostics.append(&mut self.diagnostics);
+        let ids = self.ids;
+        sbom.components = self.components;
+        let mut relationships = RelationshipSet::default();
+        let n_has_files: usize = self.has_files.iter().map(|(_, files)| files.len()).sum();
+        relationships.reserve(doc.document_describes.len() + n_has_files + doc.relationships.len());
+        for described in &doc.document_describes {
+            relationships.push(DOCUMENT_REF, "DESCRIBES", described);
+        }
+        for (idx, has_files) in &self.has_files {
+            if let Some(component) = sbom.components.get(*idx) {
+                for file in has_files {
+                    relationships.push(&component.bom_ref, "CONTAINS", file);
+                }
+            }
+        }
+
+        // Each relationship of the document is dropped once converted.
+        for (idx, relationship) in doc.relationships.into_iter().enumerate() {
+            let location = element_location(syntax, "relationships", idx, relationship.line);
+            let from = relationship.spdx_element_id.trim();
+            let to = relationship.related_spdx_element.trim();
+            let kind = relationship.relationship_type.trim();
+            if from.is_empty() || to.is_empty() || kind.is_empty() {
+                diagnostics.push(Diagnostic::error(
+                    location,
+                    "relationship lacks spdxElementId, relationshipType or relatedSpdxElement",
+                ));
+                continue;
+            }
+            for endpoint in [from, to] {
+                if !ids.contains(endpoint) && !is_outside_reference(endpoint) {
+                    diagnostics.push(Diagnostic::warning(
+                        location.clone(),
+                        format!(
+                            "relationship {kind} refers to {:?}, which is not an element of the document",
+                            clip(endpoint)
+                        ),
+                    ));
+                }
+            }
+            // medsbom writes a type SPDX 2.3 lacks (CycloneDX `provides`, SPDX 3 `trainedOn`) as
+            // OTHER with the type in the comment; read it back as that type.
+            match relationship.comment.as_deref().map(str::trim) {
+                Some(comment) if kind == "OTHER" && is_type_name(comment) => {
+                    relationships.push_custom(from, kind, comment, to);
+                }
+                _ => relationships.push(from, kind, to),
+            }
+        }
+        for described in &doc.document_describes {
+            if !ids.contains(described) && !is_outside_reference(described) {
+                diagnostics.push(Diagnostic::warning(
+                    doc_location("/documentDescribes"),
                     format!(
-                        "relationship {kind} refers to {:?}, which is not an element of the document",
-                        clip(endpoint)
+                        "documentDescribes names {:?}, which is not an element of the document",
+                        clip(described)
                     ),
                 ));
             }
         }
-        // medsbom writes a type SPDX 2.3 lacks (CycloneDX `provides`, SPDX 3 `trainedOn`) as
-        // OTHER with the type in the comment; read it back as that type.
-        match relationship.comment.as_deref().map(str::trim) {
-            Some(comment) if kind == "OTHER" && is_type_name(comment) => {
-                relationships.push_custom(from, kind, comment, to);
-            }
-            _ => relationships.push(from, kind, to),
-        }
-    }
-    for described in &doc.document_describes {
-        if !ids.contains(described) && !is_outside_reference(described) {
-            diagnostics.push(Diagnostic::warning(
-                doc_location("/documentDescribes"),
-                format!(
-                    "documentDescribes names {:?}, which is not an element of the document",
-                    clip(described)
-                ),
-            ));
-        }
-    }
 
-    sbom.relationships = relationships.items;
-    let mut seen_roots = HashSet::new();
-    for relationship in &sbom.relationships {
-        if relationship.kind == RelationshipKind::Describes
-            && relationship.from == DOCUMENT_REF
-            && seen_roots.insert(relationship.to.clone())
-        {
-            sbom.roots.push(relationship.to.clone());
+        sbom.relationships = relationships.items;
+        let mut seen_roots = HashSet::new();
+        for relationship in &sbom.relationships {
+            if relationship.kind == RelationshipKind::Describes
+                && relationship.from == DOCUMENT_REF
+                && seen_roots.insert(relationship.to.clone())
+            {
+                sbom.roots.push(relationship.to.clone());
+            }
         }
+        Ok(Parsed { sbom, diagnostics })
     }
-    Ok(Parsed { sbom, diagnostics })
 }
 
 /// A pointer for JSON/YAML elements, the line for tag-value ones.
@@ -307,6 +403,11 @@ struct RelationshipSet {
 }
 
 impl RelationshipSet {
+    fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+        self.seen.reserve(n);
+    }
+
     fn push(&mut self, from: &str, spdx_type: &str, to: &str) {
         self.insert(normalize_relationship(from, spdx_type, to));
     }

@@ -18,6 +18,11 @@ impl UniqueNames {
         }
     }
 
+    /// Makes room for `n` more names.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.used.reserve(n);
+    }
+
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.used.contains(name)
     }

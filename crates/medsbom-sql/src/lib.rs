@@ -411,8 +411,9 @@ pub fn sqlite_values(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
             values.push(Value::Null);
             continue;
         }
-        let type_name = raw.type_info().name().to_owned();
-        let value = match type_name.as_str() {
+        // The type name is borrowed, not copied: this runs for every value of every row.
+        let type_info = raw.type_info();
+        let value = match type_info.name() {
             "INTEGER" | "BOOLEAN" | "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
             "REAL" => Value::Real(row.try_get::<f64, _>(idx)?),
             "TEXT" => Value::Text(row.try_get::<String, _>(idx)?),
@@ -437,8 +438,9 @@ pub fn pg_values(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
             values.push(Value::Null);
             continue;
         }
-        let type_name = raw.type_info().name().to_owned();
-        let value = match type_name.as_str() {
+        // The type name is borrowed, not copied: this runs for every value of every row.
+        let type_info = raw.type_info();
+        let value = match type_info.name() {
             "INT8" => Value::Int(row.try_get::<i64, _>(idx)?),
             "INT4" => Value::Int(i64::from(row.try_get::<i32, _>(idx)?)),
             "INT2" => Value::Int(i64::from(row.try_get::<i16, _>(idx)?)),

@@ -137,16 +137,24 @@ impl Store {
             .map_err(|err| self.db_err(context, err))?;
         let res = async {
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            // Every table of the schema (the other crates' migrations add theirs), in creation
-            // order, which puts parents first; both files have the same migrations applied,
-            // hence the same columns in the same order.
-            let tables: Vec<String> = sqlx::query_scalar(
+            // Every table of the schema (the other crates' migrations add theirs), parents
+            // before the tables that reference them (creation order is not enough: a
+            // migration may rebuild a parent table); both files have the same migrations
+            // applied, hence the same columns in the same order.
+            let created: Vec<String> = sqlx::query_scalar(
                 "SELECT name FROM main.sqlite_master WHERE type = 'table' \
                  AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '_sqlx_migrations' \
                  ORDER BY rowid",
             )
             .fetch_all(&mut *tx)
             .await?;
+            let references: Vec<(String, String)> = sqlx::query_as(
+                "SELECT m.name, f.\"table\" FROM main.sqlite_master m, \
+                 pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let tables = parents_first(&created, &references);
             let has_sequence: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM restore_source.sqlite_master WHERE name = 'sqlite_sequence'",
             )
@@ -336,5 +344,53 @@ async fn run_tool(tool: &'static str, mut command: Command, hint: &str) -> Resul
             tool,
             message: format!("cannot run it: {err}. {hint}"),
         }),
+    }
+}
+
+/// `tables` (in creation order) reordered so that every table comes after the tables it
+/// references (`references`: (table, referenced table) pairs); a cycle keeps creation order.
+fn parents_first(tables: &[String], references: &[(String, String)]) -> Vec<String> {
+    let mut res: Vec<String> = Vec::with_capacity(tables.len());
+    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    while res.len() < tables.len() {
+        let ready = tables.iter().find(|table| {
+            !placed.contains(table.as_str())
+                && references.iter().all(|(child, parent)| {
+                    child != *table
+                        || parent == *table
+                        || placed.contains(parent.as_str())
+                        || !tables.contains(parent)
+                })
+        });
+        // A reference cycle: take the oldest remaining table.
+        let next = ready.or_else(|| tables.iter().find(|t| !placed.contains(t.as_str())));
+        let Some(next) = next else { break };
+        placed.insert(next.as_str());
+        res.push(next.clone());
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parents_first;
+
+    #[test]
+    fn parents_come_first_whatever_the_creation_order() {
+        let tables: Vec<String> = ["products", "sboms", "organizations", "notes"]
+            .map(str::to_owned)
+            .to_vec();
+        let references: Vec<(String, String)> = [
+            ("products", "organizations"),
+            ("sboms", "products"),
+            ("sboms", "organizations"),
+            ("organizations", "organizations"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .to_vec();
+        assert_eq!(
+            parents_first(&tables, &references),
+            ["organizations", "products", "sboms", "notes"]
+        );
     }
 }

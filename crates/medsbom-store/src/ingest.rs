@@ -41,6 +41,10 @@ pub struct IngestRequest<'a> {
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }
 
+/// The namespace of command-line ingests and of manufacturer tenants' own uploads; see
+/// [`Store::ingest_in_namespace`].
+pub const SHARED_NAMESPACE: i64 = 0;
+
 /// A stored SBOM document and where it is filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSbom {
@@ -123,8 +127,20 @@ impl Store {
     /// version that already has an SBOM become its next revision, the older ones are kept.
     /// On any error nothing is stored.
     pub async fn ingest(&self, req: &IngestRequest<'_>) -> Result<IngestOutcome, StoreError> {
+        self.ingest_in_namespace(req, SHARED_NAMESPACE).await
+    }
+
+    /// [`Store::ingest`] into a namespace: [`SHARED_NAMESPACE`] (what `ingest` uses), or
+    /// the id of the provider organization whose private copy the document is. A namespace
+    /// has its own manufacturer, product and product-version rows, so its newest revision
+    /// never supersedes another namespace's; the same bytes are stored once per namespace.
+    pub async fn ingest_in_namespace(
+        &self,
+        req: &IngestRequest<'_>,
+        namespace: i64,
+    ) -> Result<IngestOutcome, StoreError> {
         let sha256 = hex::encode(Sha256::digest(req.raw));
-        if let Some(sbom_id) = self.sbom_id_by_sha256(&sha256).await? {
+        if let Some(sbom_id) = self.sbom_id_in_namespace(&sha256, namespace).await? {
             return Ok(IngestOutcome::AlreadyStored(
                 self.stored_sbom(sbom_id).await?,
             ));
@@ -143,11 +159,11 @@ impl Store {
             .await
             .map_err(|err| self.db_err(context, err))?;
         let stored = self
-            .ingest_in(&mut tx, req, &prepared, &sha256, &compressed)
+            .ingest_in(&mut tx, req, &prepared, &sha256, &compressed, namespace)
             .await?;
         let Some(stored) = stored else {
             drop(tx);
-            let Some(sbom_id) = self.sbom_id_by_sha256(&sha256).await? else {
+            let Some(sbom_id) = self.sbom_id_in_namespace(&sha256, namespace).await? else {
                 return Err(StoreError::Corrupt {
                     db: self.name.clone(),
                     context: context.to_owned(),
@@ -162,14 +178,23 @@ impl Store {
         Ok(IngestOutcome::Stored(stored))
     }
 
-    /// The id of the document with these bytes, if stored.
+    /// The id of the document with these bytes in the shared namespace, if stored.
     pub async fn sbom_id_by_sha256(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
+        self.sbom_id_in_namespace(sha256, SHARED_NAMESPACE).await
+    }
+
+    /// The id of the document with these bytes in `namespace`, if stored.
+    pub async fn sbom_id_in_namespace(
+        &self,
+        sha256: &str,
+        namespace: i64,
+    ) -> Result<Option<i64>, StoreError> {
         let context = "looking up the sbom's sha-256";
         let row = self
             .pool
             .fetch_optional(
-                "SELECT id FROM sboms WHERE sha256 = $1",
-                &[Param::Text(Some(sha256))],
+                "SELECT id FROM sboms WHERE sha256 = $1 AND namespace = $2",
+                &[Param::Text(Some(sha256)), Param::Int(Some(namespace))],
             )
             .await
             .map_err(|err| self.db_err(context, err))?;
@@ -242,6 +267,7 @@ impl Store {
         prepared: &Prepared<'_>,
         sha256: &str,
         compressed: &[u8],
+        namespace: i64,
     ) -> Result<Option<StoredSbom>, StoreError> {
         let err = |context: &'static str| move |err| self.db_err(context, err);
         let shape = |context: &'static str| move |err| self.shape_err(context, err);
@@ -249,11 +275,18 @@ impl Store {
         let context = "storing the manufacturer";
         let organization_id = find_or_create(
             tx,
-            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1",
-            &[Param::Text(Some(&prepared.manufacturer))],
-            "INSERT INTO organizations (kind, name) VALUES ('manufacturer', $1) \
-             ON CONFLICT (kind, name) DO NOTHING",
-            &[Param::Text(Some(&prepared.manufacturer))],
+            "SELECT id FROM organizations WHERE kind = 'manufacturer' AND name = $1 \
+             AND namespace = $2",
+            &[
+                Param::Text(Some(&prepared.manufacturer)),
+                Param::Int(Some(namespace)),
+            ],
+            "INSERT INTO organizations (kind, name, namespace) VALUES ('manufacturer', $1, $2) \
+             ON CONFLICT (kind, name, namespace) DO NOTHING",
+            &[
+                Param::Text(Some(&prepared.manufacturer)),
+                Param::Int(Some(namespace)),
+            ],
         )
         .await
         .map_err(err(context))?
@@ -318,9 +351,10 @@ impl Store {
             .fetch_optional(
                 "INSERT INTO sboms (organization_id, product_version_id, revision, format, \
                  spec_version, sha256, raw_size, serial_number, bom_version, sbom_timestamp, \
-                 source_name, ingested_by, n_components, n_relationships, check_results) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                 ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                 source_name, ingested_by, n_components, n_relationships, check_results, \
+                 namespace) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (sha256, namespace) DO NOTHING RETURNING id",
                 &[
                     Param::Int(Some(organization_id)),
                     Param::Int(Some(product_version_id)),
@@ -337,6 +371,7 @@ impl Store {
                     Param::Int(Some(n_components)),
                     Param::Int(Some(n_relationships)),
                     Param::Text(req.check_results),
+                    Param::Int(Some(namespace)),
                 ],
             )
             .await

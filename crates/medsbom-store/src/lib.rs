@@ -62,7 +62,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use diff::{Change, ComponentSummary, DiffEntry, DiffTarget, diff_components, diff_sboms};
 pub use error::StoreError;
-pub use ingest::{IngestOutcome, IngestRequest, StoredSbom, filing_manufacturer};
+pub use ingest::{IngestOutcome, IngestRequest, SHARED_NAMESPACE, StoredSbom, filing_manufacturer};
 pub use query::{ProductRow, SbomRow, SearchHit, SearchQuery};
 
 use crate::db::Pool;
@@ -218,7 +218,17 @@ impl Store {
                 res.push(format!("foreign_key_check: dangling reference in {table}"));
             }
         }
-        let checks: [(&str, &str); 4] = [
+        let checks: [(&str, &str); 6] = [
+            (
+                "SELECT DISTINCT c.sbom_id FROM sbom_components c \
+                 WHERE NOT EXISTS (SELECT 1 FROM sboms s WHERE s.id = c.sbom_id)",
+                "(an sbom id) has component rows but no sbom",
+            ),
+            (
+                "SELECT DISTINCT c.sbom_id FROM sbom_components c \
+                 WHERE NOT EXISTS (SELECT 1 FROM packages k WHERE k.id = c.package_id)",
+                "has component rows whose package is missing",
+            ),
             (
                 "SELECT s.id FROM sboms s WHERE s.n_components <> \
                  (SELECT count(*) FROM sbom_components c WHERE c.sbom_id = s.id)",
@@ -450,6 +460,127 @@ fn redact_password(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Migration 0010 rebuilds `organizations` on SQLite: a database written by the schema
+    /// before it keeps every row and reference, with foreign keys enforced afterwards.
+    #[tokio::test]
+    async fn namespaces_migration_keeps_an_existing_sqlite_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.db");
+        let connect = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect)
+            .await
+            .expect("connect");
+        let before = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                SQLITE_MIGRATOR
+                    .migrations
+                    .iter()
+                    .filter(|m| m.version < 10)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pool).await.expect("migrations before 0010");
+        for sql in [
+            "INSERT INTO organizations (id, kind, name) VALUES (1, 'manufacturer', 'Acme'), \
+             (2, 'provider', 'St. Example')",
+            "INSERT INTO products (id, organization_id, name) VALUES (1, 1, 'Pump')",
+            "INSERT INTO product_versions (id, organization_id, product_id, version, \
+             last_revision, latest_sbom_id) VALUES (1, 1, 1, '2', 1, 1)",
+            "INSERT INTO sboms (id, organization_id, product_version_id, revision, format, \
+             spec_version, sha256, raw_size, ingested_by, n_components, n_relationships) \
+             VALUES (1, 1, 1, 1, 'cyclonedx-json', '1.6', 'abc', 3, 'test', 0, 0)",
+            "INSERT INTO assets (organization_id, asset_id, manufacturer, product, \
+             product_version) VALUES (2, 'ICU-1', 'Acme', 'Pump', '3')",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .expect(sql);
+        }
+        pool.close().await;
+
+        let store = Store::open(&path.display().to_string())
+            .await
+            .expect("open runs 0010");
+        let rows = store
+            .pool
+            .fetch_all(
+                "SELECT id, kind, name, namespace FROM organizations ORDER BY id",
+                &[],
+            )
+            .await
+            .expect("organizations");
+        let orgs: Vec<(i64, String, String, i64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.int(0).expect("id"),
+                    r.text(1).expect("kind"),
+                    r.text(2).expect("name"),
+                    r.int(3).expect("namespace"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            orgs,
+            vec![
+                (1, "manufacturer".to_owned(), "Acme".to_owned(), 0),
+                (2, "provider".to_owned(), "St. Example".to_owned(), 0),
+            ]
+        );
+        let violations = store
+            .pool
+            .fetch_all("PRAGMA foreign_key_check", &[])
+            .await
+            .expect("foreign_key_check");
+        assert!(violations.is_empty(), "dangling references after 0010");
+        // Foreign keys are still enforced.
+        let dangling = store
+            .pool
+            .execute(
+                "INSERT INTO products (organization_id, name) VALUES (99, 'Ghost')",
+                &[],
+            )
+            .await;
+        assert!(dangling.is_err(), "a product of a missing organization");
+        // The asset trigger is back: storing product version 3 links the waiting asset.
+        store
+            .pool
+            .execute(
+                "INSERT INTO product_versions (organization_id, product_id, version) \
+                 VALUES (1, 1, '3')",
+                &[],
+            )
+            .await
+            .expect("product version 3");
+        let linked = store
+            .pool
+            .fetch_all(
+                "SELECT asset_id FROM assets WHERE product_version_id IS NOT NULL",
+                &[],
+            )
+            .await
+            .expect("assets");
+        assert_eq!(linked.len(), 1, "the trigger links the waiting asset");
+        // A private copy of the same manufacturer in a provider's namespace may now exist.
+        store
+            .pool
+            .execute(
+                "INSERT INTO organizations (kind, name, namespace) VALUES ('manufacturer', 'Acme', 2)",
+                &[],
+            )
+            .await
+            .expect("a namespaced copy");
+        store.close().await;
+    }
 
     #[test]
     fn redacts_passwords_only() {

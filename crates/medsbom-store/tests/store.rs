@@ -488,3 +488,128 @@ async fn planner_statistics_refresh_after_a_bulk_load() {
         }
     }
 }
+
+#[tokio::test]
+async fn namespaces_keep_their_own_revisions_and_bytes() {
+    for db in backends().await {
+        let store = &db.store;
+        let shared = device_sbom(
+            "Initech",
+            "Monitor",
+            "3",
+            vec![component("zlib", "1.2.11", Some("pkg:generic/zlib@1.2.11"))],
+        );
+        let private = device_sbom(
+            "Initech",
+            "Monitor",
+            "3",
+            vec![component("zlib", "1.3.1", Some("pkg:generic/zlib@1.3.1"))],
+        );
+        let raw_shared = raw_of(&shared);
+        let raw_private = raw_of(&private);
+        let first = store
+            .ingest(&request(&raw_shared, &shared))
+            .await
+            .expect("shared");
+        let IngestOutcome::Stored(first) = first else {
+            panic!("{}: {first:?}", db.label);
+        };
+        // Another namespace: the same names get their own product version, revision 1.
+        let second = store
+            .ingest_in_namespace(&request(&raw_private, &private), 42)
+            .await
+            .expect("private");
+        let IngestOutcome::Stored(second) = second else {
+            panic!("{}: {second:?}", db.label);
+        };
+        assert_eq!((first.revision, second.revision), (1, 1), "{}", db.label);
+        assert_ne!(first.sbom_id, second.sbom_id, "{}", db.label);
+        // The same bytes are stored once per namespace.
+        let again = store
+            .ingest_in_namespace(&request(&raw_shared, &shared), 42)
+            .await
+            .expect("shared bytes, private namespace");
+        let IngestOutcome::Stored(again) = again else {
+            panic!(
+                "{}: the same bytes in another namespace are a new copy",
+                db.label
+            );
+        };
+        assert_eq!(again.revision, 2, "{}", db.label);
+        let no_op = store
+            .ingest(&request(&raw_shared, &shared))
+            .await
+            .expect("shared again");
+        assert!(
+            matches!(no_op, IngestOutcome::AlreadyStored(ref s) if s.sbom_id == first.sbom_id),
+            "{}: {no_op:?}",
+            db.label
+        );
+        let n_versions = common::scalar(&db, "SELECT count(*) FROM product_versions").await;
+        assert_eq!(n_versions, 2, "{}", db.label);
+        let n_shared_latest = common::scalar(
+            &db,
+            &format!(
+                "SELECT count(*) FROM product_versions WHERE latest_sbom_id = {}",
+                first.sbom_id
+            ),
+        )
+        .await;
+        assert_eq!(
+            n_shared_latest, 1,
+            "{}: the shared revision stays the newest of its own product version",
+            db.label
+        );
+        assert!(
+            store.check_integrity().await.expect("integrity").is_empty(),
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn integrity_check_finds_component_rows_without_package_or_sbom() {
+    // PostgreSQL has no foreign keys on the component rows (migration 0011); SQLite refuses
+    // such rows itself.
+    let Some(db) = common::postgres().await else {
+        return;
+    };
+    let sbom = device_sbom(
+        "Acme",
+        "Pump",
+        "1",
+        vec![component("zlib", "1.3.1", Some("pkg:generic/zlib@1.3.1"))],
+    );
+    ingest(&db.store, &sbom).await.expect("ingest");
+    assert!(
+        db.store
+            .check_integrity()
+            .await
+            .expect("integrity")
+            .is_empty()
+    );
+    execute(
+        &db,
+        "INSERT INTO sbom_components (sbom_id, idx, organization_id, package_id, bom_ref, kind, \
+         name, is_root) SELECT sbom_id, 99, organization_id, 999999, 'ghost', 'library', 'ghost', 0 \
+         FROM sbom_components LIMIT 1",
+    )
+    .await;
+    execute(
+        &db,
+        "INSERT INTO sbom_components (sbom_id, idx, organization_id, package_id, bom_ref, kind, \
+         name, is_root) SELECT 777777, 0, organization_id, package_id, 'orphan', 'library', \
+         'orphan', 0 FROM sbom_components LIMIT 1",
+    )
+    .await;
+    let problems = db.store.check_integrity().await.expect("integrity");
+    assert!(
+        problems.iter().any(|p| p.contains("package is missing")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("#777777 ")),
+        "{problems:?}"
+    );
+}

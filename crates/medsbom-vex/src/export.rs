@@ -22,7 +22,7 @@ use crate::db::Param;
 use crate::model::{Authority, Scope, Statement, Status, VexFormat, cyclonedx_justification};
 use crate::resolve::{ComponentIdentity, FindingContext, scope_applies};
 use crate::service::{
-    AnalysisFilter, AnalysisRole, VexDb, analysis_scope, list_analyses, load_statements,
+    AnalysisFilter, AnalysisRole, VexDb, VexScope, analysis_scope, list_analyses, load_statements,
     version_info,
 };
 
@@ -84,23 +84,45 @@ struct StoredComponent {
     name: String,
 }
 
-/// Collects the current statements of `product` (case-insensitive), for one version or all.
+/// Collects the current statements of `product` (case-insensitive), for one version or all,
+/// from the sources and analyses `scope` sees. For an organization's scope the product is
+/// one of that organization's own products.
 pub async fn gather(
     db: &VexDb,
     product: &str,
     product_version: Option<&str>,
+    scope: &VexScope,
 ) -> Result<ExportSet, VexError> {
     let context = "gathering statements to export";
     let mut tx = db.db.begin_read(context).await?;
-    let rows = tx
-        .fetch_all(
-            context,
-            "SELECT pr.id, pr.name, o.name FROM products pr \
-             JOIN organizations o ON o.id = pr.organization_id \
-             WHERE lower(pr.name) = lower($1) ORDER BY pr.id",
-            &[Param::text(product)],
-        )
-        .await?;
+    let rows = match scope.organization_id() {
+        None => {
+            tx.fetch_all(
+                context,
+                "SELECT pr.id, pr.name, o.name FROM products pr \
+                 JOIN organizations o ON o.id = pr.organization_id \
+                 WHERE lower(pr.name) = lower($1) ORDER BY pr.id",
+                &[Param::text(product)],
+            )
+            .await?
+        }
+        Some(organization_id) => {
+            tx.fetch_all(
+                context,
+                "SELECT pr.id, pr.name, o.name FROM products pr \
+                 JOIN organizations o ON o.id = pr.organization_id \
+                 WHERE lower(pr.name) = lower($1) AND pr.organization_id = $2 ORDER BY pr.id",
+                &[Param::text(product), Param::int(organization_id)],
+            )
+            .await?
+        }
+    };
+    if rows.is_empty() && scope.organization_id().is_some() {
+        tx.commit(context).await?;
+        return Err(VexError::NotFound(format!(
+            "no product {product:?} of this organization"
+        )));
+    }
     let (product_name, manufacturer, mut versions) = match rows.first() {
         Some(row) => {
             let product_id = row.int(0)?;
@@ -173,15 +195,16 @@ pub async fn gather(
     tx.commit(context).await?;
 
     let mut entries: Vec<Entry> = Vec::new();
-    for stored_statement in load_statements(db, None).await? {
-        let author_is_maker = match (&stored_statement.author, &manufacturer) {
+    for stored_statement in load_statements(db, None, scope).await? {
+        let (authority, author) = stored_statement.ranking();
+        let author_is_maker = match (&author, &manufacturer) {
             (Some(author), Some(maker)) => author.trim().eq_ignore_ascii_case(maker.trim()),
             _ => false,
         };
         let authority = if author_is_maker {
             Authority::Manufacturer
         } else {
-            stored_statement.authority
+            authority
         };
         let rank = (
             match authority {
@@ -206,7 +229,11 @@ pub async fn gather(
             }
         }
     }
-    for analysis in list_analyses(db, &AnalysisFilter::default()).await? {
+    let filter = AnalysisFilter {
+        scope: scope.clone(),
+        ..AnalysisFilter::default()
+    };
+    for analysis in list_analyses(db, &filter).await? {
         if !analysis.finding.product.eq_ignore_ascii_case(&product_name) {
             continue;
         }

@@ -11,7 +11,8 @@
 //!   contradiction, a rule of the format broken); the others still import.
 //! - [`service`]: the tables of `0005_vex.sql` — sources (who, which document, authority),
 //!   statements and their scopes, and the hospital's or manufacturer's own analyses (who
-//!   and when). Nothing is updated in place and no finding is touched: statements are
+//!   and when) — with their owner (`0008_vex_tenancy.sql`: the server organization that
+//!   uploaded or recorded them; readers pass a [`service::VexScope`]). Nothing is updated in place and no finding is touched: statements are
 //!   matched to findings when findings are read ([`service::annotate`]), so a statement
 //!   for a product version that is not stored yet applies once it is ingested.
 //! - [`resolve`]: which statement applies to a finding and which wins — the newest from the
@@ -28,7 +29,12 @@
 //!     eprintln!("skipped {skipped}");
 //! }
 //! let db = VexDb::open("/tmp/medsbom.db").await?;
-//! let options = ImportOptions { file: Some("vex.json"), imported_by: "alice", authority: None };
+//! let options = ImportOptions {
+//!     file: Some("vex.json"),
+//!     imported_by: "alice",
+//!     authority: None,
+//!     organization_id: None,
+//! };
 //! let outcome = import_document(&db, bytes, &document, &options).await?;
 //! println!("{} statements", outcome.n_statements);
 //! # Ok(()) }

@@ -1,5 +1,10 @@
-//! The VEX tables (`0005_vex.sql`): importing documents, recording analyses, and reading
-//! them back for findings ([`annotate`]) and exports ([`crate::export::gather`]).
+//! The VEX tables (`0005_vex.sql`, owners in `0008_vex_tenancy.sql`): importing documents,
+//! recording analyses, and reading them back for findings ([`annotate`]) and exports
+//! ([`crate::export::gather`]).
+//!
+//! Sources and analyses have an owner: the organization of `medsbom serve` that uploaded or
+//! recorded them, none for the command line. Readers pass a [`VexScope`]: the command line
+//! reads everything, a server tenant what [`organization_scope`] allows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -104,6 +109,103 @@ impl VexDb {
     }
 }
 
+/// Whose VEX sources and analyses a reader sees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum VexScope {
+    /// Every record, whoever owns it (the command line, one user's database).
+    #[default]
+    Everything,
+    /// What one organization of `medsbom serve` sees ([`organization_scope`]).
+    Organization(OrganizationScope),
+}
+
+/// What one organization sees: the records without an owner (command line), its own, and
+/// those of the manufacturers that share products with it (analyses: for those products).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationScope {
+    organization_id: i64,
+    /// Manufacturer organization id → the names (lower case) of its products shared with
+    /// this organization.
+    shared: BTreeMap<i64, BTreeSet<String>>,
+}
+
+impl OrganizationScope {
+    /// The organization.
+    #[must_use]
+    pub fn organization_id(&self) -> i64 {
+        self.organization_id
+    }
+}
+
+impl VexScope {
+    /// Whether a source owned by `owner` (`None`: the command line) is visible.
+    #[must_use]
+    pub fn sees_source(&self, owner: Option<i64>) -> bool {
+        match (self, owner) {
+            (VexScope::Everything, _) | (VexScope::Organization(_), None) => true,
+            (VexScope::Organization(scope), Some(owner)) => {
+                owner == scope.organization_id || scope.shared.contains_key(&owner)
+            }
+        }
+    }
+
+    /// Whether an analysis of `product` owned by `owner` is visible: a manufacturer's
+    /// analyses only for the products it shares with this organization.
+    #[must_use]
+    pub fn sees_analysis(&self, owner: Option<i64>, product: &str) -> bool {
+        match (self, owner) {
+            (VexScope::Everything, _) | (VexScope::Organization(_), None) => true,
+            (VexScope::Organization(scope), Some(owner)) => {
+                owner == scope.organization_id
+                    || scope
+                        .shared
+                        .get(&owner)
+                        .is_some_and(|products| products.contains(&product.to_lowercase()))
+            }
+        }
+    }
+
+    /// The organization whose view this is, `None` for everything.
+    #[must_use]
+    pub fn organization_id(&self) -> Option<i64> {
+        match self {
+            VexScope::Everything => None,
+            VexScope::Organization(scope) => Some(scope.organization_id),
+        }
+    }
+}
+
+/// The scope of the organization `organization_id` (a row of the store's `organizations`):
+/// its own records, the command line's, and those of every manufacturer organization that
+/// shares a product with it (`product_shares`).
+pub async fn organization_scope(db: &VexDb, organization_id: i64) -> Result<VexScope, VexError> {
+    let context = "reading the products shared with an organization";
+    let mut tx = db.db.begin_read(context).await?;
+    let rows = tx
+        .fetch_all(
+            context,
+            "SELECT p.organization_id, p.name FROM product_shares sh \
+             JOIN products p ON p.id = sh.product_id \
+             JOIN organizations o ON o.id = p.organization_id \
+             WHERE sh.organization_id = $1 AND o.kind = 'manufacturer' \
+             AND p.organization_id <> $1",
+            &[Param::int(organization_id)],
+        )
+        .await?;
+    tx.commit(context).await?;
+    let mut shared: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for row in rows {
+        shared
+            .entry(row.int(0)?)
+            .or_default()
+            .insert(row.text(1)?.to_lowercase());
+    }
+    Ok(VexScope::Organization(OrganizationScope {
+        organization_id,
+        shared,
+    }))
+}
+
 /// How to record an imported document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions<'a> {
@@ -113,8 +215,12 @@ pub struct ImportOptions<'a> {
     pub imported_by: &'a str,
     /// The source's authority; `None` takes what the document claims (a CSAF `vendor`
     /// publisher), else [`Authority::ThirdParty`]. At resolution, a statement whose author
-    /// is the product's manufacturer counts as the manufacturer's anyway.
+    /// is the product's manufacturer counts as the manufacturer's anyway (for a source
+    /// without an owner; see [`StoredStatement::ranking`]).
     pub authority: Option<Authority>,
+    /// The organization of `medsbom serve` that imports it; `None` for the command line
+    /// (a global source, seen by every organization).
+    pub organization_id: Option<i64>,
 }
 
 /// What an import did.
@@ -134,7 +240,7 @@ pub struct ImportOutcome {
 }
 
 /// Stores the statements of `document` (read from `raw`) in one transaction. The same
-/// bytes twice is a no-op.
+/// bytes twice from the same owner is a no-op.
 pub async fn import_document(
     db: &VexDb,
     raw: &[u8],
@@ -147,8 +253,12 @@ pub async fn import_document(
     let existing = tx
         .fetch_all(
             context,
-            "SELECT id, n_statements FROM vex_sources WHERE sha256 = $1",
-            &[Param::text(&sha256)],
+            "SELECT id, n_statements FROM vex_sources \
+             WHERE sha256 = $1 AND coalesce(organization_id, 0) = $2",
+            &[
+                Param::text(&sha256),
+                Param::int(options.organization_id.unwrap_or(0)),
+            ],
         )
         .await?;
     if let Some(row) = existing.first() {
@@ -187,8 +297,9 @@ pub async fn import_document(
             context,
             "INSERT INTO vex_sources (format, spec_version, document_id, document_version, \
              author, author_role, authority, issued_at, file, sha256, n_statements, n_skipped, \
-             report, imported_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             report, imported_by, organization_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             RETURNING id",
             &[
                 Param::text(document.format.as_str()),
                 Param::text(&document.spec_version),
@@ -204,6 +315,7 @@ pub async fn import_document(
                 Param::int(n_skipped),
                 Param::text(&report),
                 Param::text(options.imported_by),
+                Param::Int(options.organization_id),
             ],
         )
         .await?;
@@ -508,6 +620,9 @@ pub struct NewAnalysis<'a> {
     pub analyst: &'a str,
     /// When (the caller's clock; RFC 3339).
     pub recorded_at: &'a str,
+    /// The organization of `medsbom serve` that records it; `None` for the command line
+    /// (a global analysis, seen by every organization).
+    pub organization_id: Option<i64>,
 }
 
 /// A recorded analysis.
@@ -535,6 +650,8 @@ pub struct AnalysisRecord {
     pub analyst: String,
     /// When (UTC RFC 3339).
     pub recorded_at: String,
+    /// The organization that recorded it (`None`: the command line).
+    pub organization_id: Option<i64>,
 }
 
 /// Records an analysis (a new row; earlier ones stay as history) and returns its id. The
@@ -591,8 +708,8 @@ pub async fn record_analysis(db: &VexDb, analysis: &NewAnalysis<'_>) -> Result<i
             context,
             "INSERT INTO vex_analyses (product, product_version, component, vulnerability_id, \
              role, state, state_original, justification, justification_original, responses, \
-             detail, analyst, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             detail, analyst, recorded_at, organization_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             &[
                 Param::text(&finding.product),
                 Param::text(&finding.product_version),
@@ -607,6 +724,7 @@ pub async fn record_analysis(db: &VexDb, analysis: &NewAnalysis<'_>) -> Result<i
                 Param::Text(analysis.detail),
                 Param::text(analysis.analyst),
                 Param::text(&recorded_at),
+                Param::Int(analysis.organization_id),
             ],
         )
         .await?;
@@ -627,9 +745,12 @@ pub struct AnalysisFilter {
     pub finding: Option<FindingRef>,
     /// Every record (history), not only the newest per finding and role.
     pub history: bool,
+    /// Whose analyses (default: everyone's).
+    pub scope: VexScope,
 }
 
-/// Recorded analyses, newest first; without `history` only the newest per finding and role.
+/// Recorded analyses in `filter.scope`, newest first; without `history` only the newest per
+/// finding, role and owner.
 pub async fn list_analyses(
     db: &VexDb,
     filter: &AnalysisFilter,
@@ -641,7 +762,7 @@ pub async fn list_analyses(
             context,
             "SELECT id, product, product_version, component, vulnerability_id, role, state, \
              state_original, justification, justification_original, responses, detail, analyst, \
-             recorded_at FROM vex_analyses ORDER BY recorded_at DESC, id DESC",
+             recorded_at, organization_id FROM vex_analyses ORDER BY recorded_at DESC, id DESC",
             &[],
         )
         .await?;
@@ -649,9 +770,15 @@ pub async fn list_analyses(
     // back to the pool still inside one.
     tx.commit(context).await?;
     let mut res = Vec::new();
-    let mut seen: BTreeSet<(FindingRef, &'static str)> = BTreeSet::new();
+    let mut seen: BTreeSet<(FindingRef, &'static str, Option<i64>)> = BTreeSet::new();
     for row in rows {
         let record = analysis_from_row(&row)?;
+        if !filter
+            .scope
+            .sees_analysis(record.organization_id, &record.finding.product)
+        {
+            continue;
+        }
         if let Some(product) = &filter.product
             && !record.finding.product.eq_ignore_ascii_case(product)
         {
@@ -662,7 +789,13 @@ pub async fn list_analyses(
         {
             continue;
         }
-        if !filter.history && !seen.insert((record.finding.clone(), record.role.as_str())) {
+        if !filter.history
+            && !seen.insert((
+                record.finding.clone(),
+                record.role.as_str(),
+                record.organization_id,
+            ))
+        {
             continue;
         }
         res.push(record);
@@ -699,6 +832,7 @@ fn analysis_from_row(row: &crate::db::Row) -> Result<AnalysisRecord, VexError> {
         detail: row.opt_text(11)?,
         analyst: row.text(12)?,
         recorded_at: row.text(13)?,
+        organization_id: row.opt_int(14)?,
     })
 }
 
@@ -743,9 +877,40 @@ pub struct StoredStatement {
     pub file: Option<String>,
     /// When it was stated (UTC RFC 3339).
     pub stated_at: Option<String>,
+    /// The organization that uploaded the source through `medsbom serve`; `None` for the
+    /// command line.
+    pub owner: Option<SourceOwner>,
+}
+
+/// The organization that uploaded a VEX source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceOwner {
+    /// Its row id in `organizations`.
+    pub organization_id: i64,
+    /// Its name (for a manufacturer, the name its products are filed under).
+    pub name: String,
+    /// Whether it is a manufacturer (else a provider).
+    pub is_manufacturer: bool,
 }
 
 impl StoredStatement {
+    /// The authority and author resolution ranks this statement with. A command-line
+    /// source keeps what was imported (an author equal to the product's manufacturer
+    /// counts as the manufacturer, see [`crate::resolve::authority_for`]). A tenant's
+    /// upload never claims more than the tenant is: a manufacturer's statements count as
+    /// the manufacturer's for its own products only (its organization name is the author
+    /// that resolution compares), a provider's are always a third party's.
+    #[must_use]
+    pub fn ranking(&self) -> (Authority, Option<String>) {
+        match &self.owner {
+            None => (self.authority, self.author.clone()),
+            Some(owner) if owner.is_manufacturer => {
+                (Authority::ThirdParty, Some(owner.name.clone()))
+            }
+            Some(_) => (Authority::ThirdParty, None),
+        }
+    }
+
     /// Where it comes from, for people: `csaf 2022-EVD-UC-01-NA-001 by Example Company`.
     #[must_use]
     pub fn source_text(&self) -> String {
@@ -765,6 +930,7 @@ impl StoredStatement {
     #[must_use]
     pub fn candidate(&self) -> Candidate {
         let statement = &self.statement;
+        let (authority, author) = self.ranking();
         Candidate {
             id: self.id,
             vulnerability_ids: statement.identifiers().map(str::to_owned).collect(),
@@ -776,19 +942,20 @@ impl StoredStatement {
                 .or_else(|| statement.detail.clone())
                 .or_else(|| statement.action_statement.clone()),
             stated_at: self.stated_at.clone(),
-            authority: self.authority,
-            author: self.author.clone(),
+            authority,
+            author,
             source: self.source_text(),
             scopes: statement.scopes.clone(),
         }
     }
 }
 
-/// Every stored statement naming one of `vulnerability_ids` (any identifier, any case);
-/// `None` loads them all.
+/// Every stored statement in `scope` naming one of `vulnerability_ids` (any identifier,
+/// any case); `None` loads them all.
 pub async fn load_statements(
     db: &VexDb,
     vulnerability_ids: Option<&[String]>,
+    scope: &VexScope,
 ) -> Result<Vec<StoredStatement>, VexError> {
     let context = "reading vex statements";
     let mut tx = db.db.begin_read(context).await?;
@@ -829,12 +996,26 @@ pub async fn load_statements(
             "SELECT s.id, s.source_id, s.vulnerability_id, s.status, s.status_original, \
              s.justification, s.justification_original, s.impact_statement, s.action_statement, \
              s.responses, s.detail, s.stated_at, s.stated_at_original, \
-             src.format, src.document_id, src.author, src.authority, src.file \
+             src.format, src.document_id, src.author, src.authority, src.file, \
+             src.organization_id, o.name, o.kind \
              FROM vex_statements s JOIN vex_sources src ON src.id = s.source_id \
+             LEFT JOIN organizations o ON o.id = src.organization_id \
              WHERE s.id IN ({})",
             placeholders(1, chunk.len())
         );
         for row in tx.fetch_all(context, &sql, &params).await? {
+            let owner_id = row.opt_int(18)?;
+            if !scope.sees_source(owner_id) {
+                continue;
+            }
+            let owner = match owner_id {
+                Some(organization_id) => Some(SourceOwner {
+                    organization_id,
+                    name: row.opt_text(19)?.unwrap_or_default(),
+                    is_manufacturer: row.opt_text(20)?.as_deref() == Some("manufacturer"),
+                }),
+                None => None,
+            };
             let status_text = row.text(3)?;
             let status = Status::parse(&status_text)
                 .ok_or_else(|| VexError::Shape(format!("unknown status {status_text:?}")))?;
@@ -862,6 +1043,7 @@ pub async fn load_statements(
                     })?,
                     file: row.opt_text(17)?,
                     stated_at: row.opt_text(11)?,
+                    owner,
                 },
             );
         }
@@ -962,10 +1144,19 @@ pub struct VexAnnotation {
 }
 
 /// The VEX annotation of each finding (same order as `keys`), `None` where no statement
-/// or analysis applies.
+/// or analysis applies; every source and analysis counts ([`VexScope::Everything`]).
 pub async fn annotate(
     db: &VexDb,
     keys: &[FindingKey],
+) -> Result<Vec<Option<VexAnnotation>>, VexError> {
+    annotate_for(db, keys, &VexScope::Everything).await
+}
+
+/// [`annotate`] with only the sources and analyses that `scope` sees.
+pub async fn annotate_for(
+    db: &VexDb,
+    keys: &[FindingKey],
+    scope: &VexScope,
 ) -> Result<Vec<Option<VexAnnotation>>, VexError> {
     let mut all_ids: BTreeSet<String> = BTreeSet::new();
     for key in keys {
@@ -974,10 +1165,14 @@ pub async fn annotate(
         }
     }
     let all_ids: Vec<String> = all_ids.into_iter().collect();
-    let statements = load_statements(db, Some(&all_ids)).await?;
+    let statements = load_statements(db, Some(&all_ids), scope).await?;
     let mut candidates: Vec<Candidate> =
         statements.iter().map(StoredStatement::candidate).collect();
-    let analyses = list_analyses(db, &AnalysisFilter::default()).await?;
+    let filter = AnalysisFilter {
+        scope: scope.clone(),
+        ..AnalysisFilter::default()
+    };
+    let analyses = list_analyses(db, &filter).await?;
     let wanted: BTreeSet<&str> = all_ids.iter().map(String::as_str).collect();
     let mut provider: Vec<&AnalysisRecord> = Vec::new();
     for analysis in &analyses {
@@ -1244,22 +1439,25 @@ pub(crate) async fn version_info(
     Ok(info)
 }
 
-/// Every source imported, newest first: (id, format, document id, author, authority, file,
-/// statements, skipped, imported at).
-pub async fn list_sources(db: &VexDb) -> Result<Vec<SourceRow>, VexError> {
+/// Every source imported in `scope`, newest first.
+pub async fn list_sources(db: &VexDb, scope: &VexScope) -> Result<Vec<SourceRow>, VexError> {
     let context = "listing vex sources";
     let mut tx = db.db.begin_read(context).await?;
     let rows = tx
         .fetch_all(
             context,
             "SELECT id, format, document_id, author, authority, file, n_statements, n_skipped, \
-             imported_at FROM vex_sources ORDER BY id DESC",
+             imported_at, imported_by, organization_id FROM vex_sources ORDER BY id DESC",
             &[],
         )
         .await?;
     tx.commit(context).await?;
     let mut res = Vec::with_capacity(rows.len());
     for row in rows {
+        let organization_id = row.opt_int(10)?;
+        if !scope.sees_source(organization_id) {
+            continue;
+        }
         res.push(SourceRow {
             id: row.int(0)?,
             format: row.text(1)?,
@@ -1270,6 +1468,8 @@ pub async fn list_sources(db: &VexDb) -> Result<Vec<SourceRow>, VexError> {
             n_statements: row.int(6)?,
             n_skipped: row.int(7)?,
             imported_at: row.text(8)?,
+            imported_by: row.text(9)?,
+            organization_id,
         });
     }
     Ok(res)
@@ -1296,4 +1496,80 @@ pub struct SourceRow {
     pub n_skipped: i64,
     /// When it was imported.
     pub imported_at: String,
+    /// Who imported it.
+    pub imported_by: String,
+    /// The organization that uploaded it (`None`: the command line).
+    pub organization_id: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organization_sees_its_own_global_and_shared_records_only() {
+        let scope = VexScope::Organization(OrganizationScope {
+            organization_id: 3,
+            shared: BTreeMap::from([(1, BTreeSet::from(["pump".to_owned()]))]),
+        });
+        // Sources: global, own, a sharing manufacturer's; not another tenant's.
+        assert!(scope.sees_source(None));
+        assert!(scope.sees_source(Some(3)));
+        assert!(scope.sees_source(Some(1)));
+        assert!(!scope.sees_source(Some(2)));
+        // Analyses: a sharing manufacturer's for the shared product only.
+        assert!(scope.sees_analysis(None, "Scanner"));
+        assert!(scope.sees_analysis(Some(3), "Scanner"));
+        assert!(scope.sees_analysis(Some(1), "PUMP"));
+        assert!(!scope.sees_analysis(Some(1), "Scanner"));
+        assert!(!scope.sees_analysis(Some(2), "Pump"));
+        assert!(VexScope::Everything.sees_source(Some(2)));
+        assert!(VexScope::Everything.sees_analysis(Some(2), "Pump"));
+        assert_eq!(scope.organization_id(), Some(3));
+        assert_eq!(VexScope::Everything.organization_id(), None);
+    }
+
+    fn stored(owner: Option<SourceOwner>) -> StoredStatement {
+        StoredStatement {
+            id: 1,
+            source_id: 1,
+            statement: Statement::new("CVE-2024-21907", Status::NotAffected, "not_affected"),
+            format: "openvex".to_owned(),
+            document_id: None,
+            author: Some("Acme Medical".to_owned()),
+            authority: Authority::Manufacturer,
+            file: None,
+            stated_at: None,
+            owner,
+        }
+    }
+
+    #[test]
+    fn an_upload_claims_no_more_than_its_owner_is() {
+        // The command line: as imported.
+        assert_eq!(
+            stored(None).ranking(),
+            (Authority::Manufacturer, Some("Acme Medical".to_owned()))
+        );
+        // A manufacturer: its own name, raised to the manufacturer's only on its products.
+        let maker = SourceOwner {
+            organization_id: 1,
+            name: "Globex Devices".to_owned(),
+            is_manufacturer: true,
+        };
+        assert_eq!(
+            stored(Some(maker)).ranking(),
+            (Authority::ThirdParty, Some("Globex Devices".to_owned()))
+        );
+        // A provider: a third party, whatever the document says.
+        let hospital = SourceOwner {
+            organization_id: 2,
+            name: "Acme Medical".to_owned(),
+            is_manufacturer: false,
+        };
+        assert_eq!(
+            stored(Some(hospital)).ranking(),
+            (Authority::ThirdParty, None)
+        );
+    }
 }

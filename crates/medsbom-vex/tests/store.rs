@@ -12,7 +12,7 @@ use medsbom_vex::export::{ExportHeader, gather, write};
 use medsbom_vex::model::{Authority, SkipReason, Status, VexFormat};
 use medsbom_vex::service::{
     AnalysisFilter, AnalysisRole, FindingKey, FindingRef, ImportOptions, NewAnalysis, VexDb,
-    annotate, import_document, list_analyses, load_statements, record_analysis,
+    VexScope, annotate, import_document, list_analyses, load_statements, record_analysis,
 };
 
 /// A database for one test; dropping it removes the PostgreSQL schema.
@@ -164,6 +164,7 @@ async fn import_bytes(
         file: Some(name),
         imported_by: "tester",
         authority,
+        organization_id: None,
     };
     import_document(db, bytes, &document, &options)
         .await
@@ -246,7 +247,9 @@ async fn corpus_documents_import_and_reimport_is_a_noop() {
             }
         }
         assert!(55 <= n_files, "{n_files} files");
-        let stored = load_statements(&db.vex, None).await.expect("load");
+        let stored = load_statements(&db.vex, None, &VexScope::Everything)
+            .await
+            .expect("load");
         assert_eq!(stored.len(), n_statements, "{}", db.label);
         // Stored statements keep what the documents said.
         let case_2 = stored
@@ -387,7 +390,13 @@ async fn statements_for_versions_not_stored_apply_once_ingested() {
             Some(Status::NotAffected)
         );
         // Nothing was stored per finding: the statements are as imported.
-        assert_eq!(load_statements(&db.vex, None).await.expect("load").len(), 3);
+        assert_eq!(
+            load_statements(&db.vex, None, &VexScope::Everything)
+                .await
+                .expect("load")
+                .len(),
+            3
+        );
     }
 }
 
@@ -494,6 +503,7 @@ async fn manufacturer_wins_and_the_own_analysis_is_kept_apart() {
                     detail: Some("pump reachable from the clinical network"),
                     analyst: "alice",
                     recorded_at: at,
+                    organization_id: None,
                 },
             )
             .await
@@ -544,6 +554,7 @@ async fn manufacturer_wins_and_the_own_analysis_is_kept_apart() {
                 detail: None,
                 analyst: "alice",
                 recorded_at: "2024-06-03T08:00:00Z",
+                organization_id: None,
             },
         )
         .await;
@@ -763,6 +774,7 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
                 detail: Some("no route from the device network"),
                 analyst: "alice",
                 recorded_at: "2024-07-01T00:00:00Z",
+                organization_id: None,
             },
         )
         .await
@@ -792,7 +804,9 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
                 .await;
             }
             for version in ["2.4", "2.5", "3.0", "4.2"] {
-                let set = gather(&db.vex, "ABC", Some(version)).await.expect("gather");
+                let set = gather(&db.vex, "ABC", Some(version), &VexScope::Everything)
+                    .await
+                    .expect("gather");
                 let exported = write(&set, format, &header);
                 assert!(exported.warnings.is_empty(), "{:?}", exported.warnings);
                 let bytes = serde_json::to_vec_pretty(&exported.document).expect("json");
@@ -821,6 +835,7 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
                     file: Some("export.json"),
                     imported_by: "tester",
                     authority: Some(Authority::Manufacturer),
+                    organization_id: None,
                 };
                 import_document(&fresh.vex, &bytes, &document, &options)
                     .await
@@ -830,7 +845,9 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
             assert_eq!(after, before, "{} round trip through {format}", db.label);
         }
         // All versions in one document.
-        let set = gather(&db.vex, "ABC", None).await.expect("gather");
+        let set = gather(&db.vex, "ABC", None, &VexScope::Everything)
+            .await
+            .expect("gather");
         for format in [VexFormat::CycloneDx, VexFormat::OpenVex, VexFormat::Csaf] {
             let exported = write(&set, format, &header);
             let bytes = serde_json::to_vec(&exported.document).expect("json");
@@ -846,6 +863,10 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
             assert!(errors.is_empty(), "{format} all versions: {errors:?}");
         }
         // An unknown product is an error.
-        assert!(gather(&db.vex, "No Such Device", None).await.is_err());
+        assert!(
+            gather(&db.vex, "No Such Device", None, &VexScope::Everything)
+                .await
+                .is_err()
+        );
     }
 }

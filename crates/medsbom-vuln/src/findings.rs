@@ -48,6 +48,9 @@ pub struct VulnFinding {
     pub product: String,
     /// The product version.
     pub product_version: String,
+    /// The stored SBOM (the product version's newest revision) the component is read from;
+    /// `None` for a scanned SBOM that is not stored.
+    pub sbom_id: Option<i64>,
     /// The component's name.
     pub component: String,
     /// The component's version.
@@ -166,6 +169,7 @@ struct RawFinding {
     manufacturer: Option<String>,
     product: String,
     product_version: String,
+    sbom_id: Option<i64>,
     component: String,
     component_version: Option<String>,
     purl: Option<String>,
@@ -180,15 +184,26 @@ struct RawFinding {
 }
 
 /// The stored findings of the newest SBOM of every product version, filtered, highest
-/// priority first.
+/// priority first; their VEX status from every source and analysis.
 pub async fn list_findings(
     db: &VulnDb,
     query: &FindingQuery,
 ) -> Result<Vec<VulnFinding>, VulnError> {
+    list_findings_for(db, query, &medsbom_vex::service::VexScope::Everything).await
+}
+
+/// [`list_findings`] with the VEX status from the sources and analyses `vex_scope` sees
+/// (one organization of `medsbom serve`).
+pub async fn list_findings_for(
+    db: &VulnDb,
+    query: &FindingQuery,
+    vex_scope: &medsbom_vex::service::VexScope,
+) -> Result<Vec<VulnFinding>, VulnError> {
     let context = "listing findings";
     let mut tx = db.db.begin_read(context).await?;
     let mut sql = "SELECT o.name, pr.name, pv.version, c.name, c.version, p.id, p.purl, p.cpe, \
-                   f.advisory_row, f.basis, f.identifier, f.range_text, f.fixed_versions, f.feed \
+                   f.advisory_row, f.basis, f.identifier, f.range_text, f.fixed_versions, f.feed, \
+                   c.sbom_id \
                    FROM findings f \
                    JOIN packages p ON p.id = f.package_id \
                    JOIN sbom_components c ON c.package_id = f.package_id \
@@ -211,6 +226,7 @@ pub async fn list_findings(
             manufacturer: Some(row.text(0)?),
             product: row.text(1)?,
             product_version: row.text(2)?,
+            sbom_id: Some(row.int(14)?),
             component: row.text(3)?,
             component_version: row.opt_text(4)?,
             package_id: row.int(5)?,
@@ -225,7 +241,7 @@ pub async fn list_findings(
         });
     }
     let mut res = assemble(&mut tx, raws, query).await?;
-    attach_vex(db, &mut res, true).await?;
+    attach_vex(db, &mut res, true, vex_scope).await?;
     Ok(res)
 }
 
@@ -235,6 +251,7 @@ async fn attach_vex(
     db: &VulnDb,
     findings: &mut [VulnFinding],
     stored: bool,
+    vex_scope: &medsbom_vex::service::VexScope,
 ) -> Result<(), VulnError> {
     let keys: Vec<medsbom_vex::service::FindingKey> = findings
         .iter()
@@ -252,7 +269,7 @@ async fn attach_vex(
                 .collect(),
         })
         .collect();
-    let annotations = medsbom_vex::service::annotate(&db.vex, &keys).await?;
+    let annotations = medsbom_vex::service::annotate_for(&db.vex, &keys, vex_scope).await?;
     for (finding, annotation) in findings.iter_mut().zip(annotations) {
         let Some(annotation) = annotation else {
             continue;
@@ -327,6 +344,7 @@ pub async fn scan_sbom(
             manufacturer: manufacturer.clone(),
             product: product.clone(),
             product_version: product_version.clone(),
+            sbom_id: None,
             component: component.name.clone(),
             component_version: component.version.clone(),
             purl: component.purl.clone(),
@@ -345,7 +363,13 @@ pub async fn scan_sbom(
         ..query.clone()
     };
     let mut res = assemble(&mut tx, raws, &query).await?;
-    attach_vex(db, &mut res, false).await?;
+    attach_vex(
+        db,
+        &mut res,
+        false,
+        &medsbom_vex::service::VexScope::Everything,
+    )
+    .await?;
     Ok(res)
 }
 
@@ -436,7 +460,7 @@ async fn assemble(
     load_kev_epss(tx, &member_group, &mut infos).await?;
 
     // Group the raw findings by (product version, package, vulnerability).
-    type Key = (String, String, String, i64, String);
+    type Key = (String, String, String, Option<i64>, i64, String);
     let mut grouped: BTreeMap<Key, (RawFinding, Vec<RawFinding>)> = BTreeMap::new();
     for raw in raws {
         let advisory_id = advisory_ids
@@ -451,6 +475,7 @@ async fn assemble(
             raw.manufacturer.clone().unwrap_or_default(),
             raw.product.clone(),
             raw.product_version.clone(),
+            raw.sbom_id,
             raw.package_id,
             group,
         );
@@ -462,7 +487,7 @@ async fn assemble(
         }
     }
     let mut res = Vec::with_capacity(grouped.len());
-    for ((_, _, _, _, group), (first, others)) in grouped {
+    for ((_, _, _, _, _, group), (first, others)) in grouped {
         let info = infos.get(&group).cloned().unwrap_or_default();
         let mut basis: Vec<MatchBasis> = Vec::new();
         let mut fixed: Vec<String> = Vec::new();
@@ -550,6 +575,7 @@ fn finding_from(
         manufacturer: first.manufacturer,
         product: first.product,
         product_version: first.product_version,
+        sbom_id: first.sbom_id,
         component: first.component,
         component_version: first.component_version,
         purl: first.purl,

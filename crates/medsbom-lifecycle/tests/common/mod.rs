@@ -252,7 +252,7 @@ pub fn component(name: &str, version: &str, cpe: Option<&str>) -> medsbom_model:
 pub async fn add_asset(test: &TestDb, asset_id: &str, department: &str, pv: &ProductVersionKey) {
     let statements = [
         "INSERT INTO organizations (kind, name) VALUES ('provider', 'General Hospital') \
-         ON CONFLICT (kind, name) DO NOTHING",
+         ON CONFLICT (kind, name, namespace) DO NOTHING",
         "INSERT INTO assets (organization_id, asset_id, department, product, product_version, \
          product_version_id) SELECT id, $1, $2, $3, $4, $5 FROM organizations \
          WHERE kind = 'provider' AND name = 'General Hospital'",

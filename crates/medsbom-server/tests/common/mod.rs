@@ -258,3 +258,49 @@ pub async fn exec_raw(t: &TestApp, sql: &str) -> Result<u64, sqlx::Error> {
         }
     }
 }
+
+/// The vulnerability of the project's OSV fixture: Newtonsoft.Json before 13.0.1, which
+/// both case-study SBOMs of the corpus carry (9.0.1).
+pub const NEWTONSOFT_CVE: &str = "CVE-2024-21907";
+
+/// The purl of that component in the case-study SBOMs.
+pub const NEWTONSOFT_PURL: &str = "pkg:nuget/Newtonsoft.Json@9.0.1";
+
+/// Imports the project's OSV fixture (`tests/data/osv`) into the test database, so that
+/// the case-study SBOMs have a finding.
+pub async fn import_osv_fixture(state: &AppState) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/osv");
+    let options = medsbom_vuln::import::ImportOptions {
+        match_config: medsbom_vuln::evaluate::MatchConfig::EXACT,
+        progress: None,
+    };
+    let report = medsbom_vuln::import::import_paths(state.vuln(), &[dir], &options)
+        .await
+        .expect("import the OSV fixture");
+    assert_eq!(report.n_errors, 0, "{report:?}");
+}
+
+/// An OpenVEX 0.2.0 document with one statement about `product` and the Newtonsoft.Json
+/// component; `id` makes the bytes unique.
+pub fn openvex(id: &str, author: &str, product: &str, status: &str, timestamp: &str) -> Vec<u8> {
+    let justification = match status {
+        "not_affected" => ", \"justification\": \"vulnerable_code_not_in_execute_path\"",
+        "affected" => ", \"action_statement\": \"update to 13.0.1\"",
+        _ => "",
+    };
+    format!(
+        r#"{{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.org/vex/{id}",
+  "author": "{author}",
+  "timestamp": "{timestamp}",
+  "version": 1,
+  "statements": [{{
+    "vulnerability": {{"name": "{NEWTONSOFT_CVE}"}},
+    "products": [{{"@id": "{product}", "subcomponents": [{{"@id": "pkg:nuget/Newtonsoft.Json"}}]}}],
+    "status": "{status}"{justification}
+  }}]
+}}"#
+    )
+    .into_bytes()
+}

@@ -147,6 +147,7 @@ fn set(args: &AnalysisSetArgs) -> anyhow::Result<Status> {
                 detail: args.detail.as_deref(),
                 analyst: &analyst,
                 recorded_at: &recorded_at,
+                organization_id: None,
             },
         )
         .await;

@@ -135,11 +135,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Status> {
     for file in &args.files {
         let loaded = crate::cmd::input::read_sbom(file)?;
         let sbom = loaded.parsed.sbom;
-        let reports = config
-            .profiles
-            .iter()
-            .map(|profile| medsbom_check::check(&sbom, *profile, Some(config.as_of)))
-            .collect();
+        let reports = medsbom_check::check_many(&sbom, &config.profiles, Some(config.as_of));
         checked.push(Checked {
             file: file.display().to_string(),
             format: loaded.detected.format.as_str(),

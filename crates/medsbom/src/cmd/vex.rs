@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use medsbom_vex::export::{ExportHeader, gather, write};
 use medsbom_vex::model::{Authority, VexFormat};
-use medsbom_vex::service::{ImportOptions, VexDb, import_document, list_sources};
+use medsbom_vex::service::{ImportOptions, VexDb, VexScope, import_document, list_sources};
 use serde_json::{Value, json};
 
 use crate::cmd::db::{self, DbArgs};
@@ -189,6 +189,7 @@ fn import(args: &VexImportArgs) -> anyhow::Result<Status> {
                         file: Some(&name),
                         imported_by: &by,
                         authority: args.authority.map(AuthorityArg::authority),
+                        organization_id: None,
                     };
                     // A database failure stops everything; a bad file does not.
                     let outcome = import_document(&db, &raw, &document, &options).await?;
@@ -310,7 +311,13 @@ fn export(args: &VexExportArgs) -> anyhow::Result<Status> {
     let location = args.db.location();
     let set = db::runtime()?.block_on(async {
         let db = VexDb::open(&location).await?;
-        let set = gather(&db, &args.product, args.product_version.as_deref()).await;
+        let set = gather(
+            &db,
+            &args.product,
+            args.product_version.as_deref(),
+            &VexScope::Everything,
+        )
+        .await;
         db.close().await;
         anyhow::Ok(set?)
     })?;
@@ -367,7 +374,7 @@ fn sources(args: &VexSourcesArgs) -> anyhow::Result<Status> {
     let location = args.db.location();
     let sources = db::runtime()?.block_on(async {
         let db = VexDb::open(&location).await?;
-        let sources = list_sources(&db).await;
+        let sources = list_sources(&db, &VexScope::Everything).await;
         db.close().await;
         anyhow::Ok(sources?)
     })?;
@@ -475,6 +482,7 @@ pub(crate) async fn record_embedded(
         file: Some(file),
         imported_by: by,
         authority: Some(Authority::Manufacturer),
+        organization_id: None,
     };
     let outcome = import_document(&vex_db, raw, &document, &options).await?;
     for skipped in &outcome.skipped {
