@@ -775,35 +775,41 @@ async fn upload_sbom(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     auth.require(Action::Upload)?;
+    require_content_type(&headers, UPLOAD_TYPES, "an SBOM upload")?;
+    let (stored, created) = ingest_bytes(&state, &auth.principal, body.to_vec(), &params).await?;
+    Ok(created_or_ok(created, stored))
+}
+
+/// Refuses (415) a request whose content type, without its parameters and in any case, is not
+/// one of `allowed`; `what` names the upload in the message.
+pub(crate) fn require_content_type(
+    headers: &HeaderMap,
+    allowed: &[&str],
+    what: &str,
+) -> Result<(), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .map(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if !UPLOAD_TYPES.contains(&content_type.as_str()) {
-        return Err(ApiError {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            message: format!(
-                "an SBOM upload has one of the content types {}",
-                UPLOAD_TYPES.join(", ")
-            ),
-        });
+    if allowed.contains(&content_type.as_str()) {
+        return Ok(());
     }
-    let (stored, created) = ingest_bytes(&state, &auth.principal, body.to_vec(), &params).await?;
+    Err(ApiError::unsupported_media_type(format!(
+        "{what} has one of the content types {}",
+        allowed.join(", ")
+    )))
+}
+
+/// 201 with `body` when the upload stored something new, else 200.
+pub(crate) fn created_or_ok(created: bool, body: Value) -> Response {
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(stored)).into_response())
+    (status, Json(body)).into_response()
 }
 
 /// Parses and ingests one SBOM for `principal`, records the upload and the audit entry, and

@@ -117,31 +117,9 @@ pub(crate) async fn upload_vex(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     auth.require(Action::Upload)?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    if !VEX_UPLOAD_TYPES.contains(&content_type.as_str()) {
-        return Err(ApiError::unsupported_media_type(format!(
-            "a VEX upload has one of the content types {}",
-            VEX_UPLOAD_TYPES.join(", ")
-        )));
-    }
+    crate::api::require_content_type(&headers, VEX_UPLOAD_TYPES, "a VEX upload")?;
     let (report, created) = import_bytes(&state, &auth.principal, body.to_vec(), &params).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(report)).into_response())
+    Ok(crate::api::created_or_ok(created, report))
 }
 
 /// Parses and stores one VEX document for `principal` and records the audit entry; returns
@@ -429,24 +407,9 @@ fn sees_product_version(visible: &Visible, product: &str, version: &str) -> bool
 }
 
 fn analysis_json(record: &AnalysisRecord, own: i64) -> Value {
-    json!({
-        "id": record.id,
-        "finding": record.finding.to_string(),
-        "product": record.finding.product,
-        "product_version": record.finding.product_version,
-        "component": record.finding.component,
-        "vulnerability_id": record.finding.vulnerability_id,
-        "role": record.role.as_str(),
-        "state": record.state.as_str(),
-        "state_original": record.state_original,
-        "justification": record.justification,
-        "justification_original": record.justification_original,
-        "responses": record.responses,
-        "detail": record.detail,
-        "analyst": record.analyst,
-        "recorded_at": record.recorded_at,
-        "owner": owner_label(record.organization_id, own),
-    })
+    let mut value = record.to_json();
+    value["owner"] = Value::from(owner_label(record.organization_id, own));
+    value
 }
 
 /// One analysis decision. Name the finding either as `finding`

@@ -654,6 +654,31 @@ pub struct AnalysisRecord {
     pub organization_id: Option<i64>,
 }
 
+impl AnalysisRecord {
+    /// The record as the JSON object that `medsbom analysis list --format json` prints and
+    /// the API answers (which adds its `owner`).
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "finding": self.finding.to_string(),
+            "product": self.finding.product,
+            "product_version": self.finding.product_version,
+            "component": self.finding.component,
+            "vulnerability_id": self.finding.vulnerability_id,
+            "role": self.role.as_str(),
+            "state": self.state.as_str(),
+            "state_original": self.state_original,
+            "justification": self.justification,
+            "justification_original": self.justification_original,
+            "responses": self.responses,
+            "detail": self.detail,
+            "analyst": self.analyst,
+            "recorded_at": self.recorded_at,
+        })
+    }
+}
+
 /// Records an analysis (a new row; earlier ones stay as history) and returns its id. The
 /// product version must be stored.
 pub async fn record_analysis(db: &VexDb, analysis: &NewAnalysis<'_>) -> Result<i64, VexError> {

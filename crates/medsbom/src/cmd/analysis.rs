@@ -14,7 +14,7 @@ use medsbom_vex::service::{
     AnalysisFilter, AnalysisRecord, AnalysisRole, FindingRef, NewAnalysis, VexDb, list_analyses,
     record_analysis,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cmd::db::{self, DbArgs};
 use crate::cmd::vex::{current_user, now_rfc3339};
@@ -170,7 +170,9 @@ fn list(db_args: &DbArgs, filter: &AnalysisFilter, format: ListFormat) -> anyhow
     })?;
     match format {
         ListFormat::Json => {
-            output::print_json(&Value::Array(records.iter().map(record_json).collect()))?;
+            output::print_json(&Value::Array(
+                records.iter().map(AnalysisRecord::to_json).collect(),
+            ))?;
         }
         ListFormat::Table | ListFormat::Csv => {
             let header = [
@@ -205,24 +207,4 @@ fn list(db_args: &DbArgs, filter: &AnalysisFilter, format: ListFormat) -> anyhow
         }
     }
     Ok(Status::Success)
-}
-
-fn record_json(record: &AnalysisRecord) -> Value {
-    json!({
-        "id": record.id,
-        "finding": record.finding.to_string(),
-        "product": record.finding.product,
-        "product_version": record.finding.product_version,
-        "component": record.finding.component,
-        "vulnerability_id": record.finding.vulnerability_id,
-        "role": record.role.as_str(),
-        "state": record.state.as_str(),
-        "state_original": record.state_original,
-        "justification": record.justification,
-        "justification_original": record.justification_original,
-        "responses": record.responses,
-        "detail": record.detail,
-        "analyst": record.analyst,
-        "recorded_at": record.recorded_at,
-    })
 }
