@@ -50,12 +50,7 @@ mod service;
 pub mod trust;
 pub mod vex;
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use medsbom_store::{Backend, OpenOptions, Store};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use medsbom_store::{OpenOptions, Store};
 
 pub use error::{Gap, RegistryError};
 pub use generate::{GenerateOptions, Generated, build_sbom, generate};
@@ -82,43 +77,13 @@ impl RegistryDb {
     pub async fn open(db: &str) -> Result<RegistryDb, RegistryError> {
         let options = OpenOptions::default();
         let store = Store::open_with(db, &options).await?;
-        let name = store.name().to_owned();
-        let open_err = |source| RegistryError::Open {
-            db: name.clone(),
-            source,
-        };
-        let pool = match store.backend() {
-            Backend::Postgres => {
-                let connect = PgConnectOptions::from_str(db).map_err(open_err)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout)
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::postgres(pool, &name)
-            }
-            Backend::Sqlite => {
-                let Some(path) = store.sqlite_path() else {
-                    return Err(RegistryError::Shape(format!(
-                        "the sqlite store {name} has no file path"
-                    )));
-                };
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(options.busy_timeout)
-                    .foreign_keys(true);
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout.max(Duration::from_secs(1)))
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::sqlite(pool, &name)
-            }
-        };
+        let pool =
+            Db::attach(&store, db, &options)
+                .await
+                .map_err(|source| RegistryError::Open {
+                    db: store.name().to_owned(),
+                    source,
+                })?;
         Ok(RegistryDb { store, db: pool })
     }
 

@@ -3,8 +3,8 @@
 //! values, in transactions whose errors name the database and what was being done.
 //!
 //! The crates that own tables besides the store's (vulnerabilities, VEX, the registry) use
-//! it with a pool of their own on the store's database; their error types convert
-//! [`SqlError`] with `From`.
+//! it with a pool of their own on the store's database, opened by [`Db::attach`] with the
+//! store's settings; their error types convert [`SqlError`] with `From`.
 //!
 //! The services write their SQL once; values are copied into [`Param`] and [`Value`], which
 //! costs little next to the database work and keeps the services free of generic
@@ -31,6 +31,56 @@ pub enum SqlError {
     /// A row did not have the expected shape (a bug or a foreign schema).
     #[error("unexpected data in the database: {0}")]
     Shape(String),
+}
+
+impl Db {
+    /// A pool of the caller's own on the database `store` is open on, with the store's
+    /// settings (`options`; on SQLite WAL, a busy timeout, foreign keys and a 64 MiB page
+    /// cache). `url` is what the store was opened with: for PostgreSQL the URL, which the
+    /// store does not give back.
+    pub async fn attach(
+        store: &medsbom_store::Store,
+        url: &str,
+        options: &medsbom_store::OpenOptions,
+    ) -> Result<Db, sqlx::Error> {
+        use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+        use sqlx::sqlite::{
+            SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+        };
+        use std::str::FromStr as _;
+        let name = store.name();
+        let max_connections = options.max_connections.max(1);
+        match store.backend() {
+            medsbom_store::Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(options.busy_timeout)
+                    .connect_with(PgConnectOptions::from_str(url)?)
+                    .await?;
+                Ok(Db::postgres(pool, name))
+            }
+            medsbom_store::Backend::Sqlite => {
+                let path = store.sqlite_path().ok_or_else(|| {
+                    sqlx::Error::Configuration(
+                        format!("the sqlite store {name} has no file path").into(),
+                    )
+                })?;
+                let connect = SqliteConnectOptions::new()
+                    .filename(path)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(options.busy_timeout)
+                    .foreign_keys(true)
+                    .pragma("cache_size", "-65536");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(options.busy_timeout.max(std::time::Duration::from_secs(1)))
+                    .connect_with(connect)
+                    .await?;
+                Ok(Db::sqlite(pool, name))
+            }
+        }
+    }
 }
 
 /// The most parameters one statement gets (SQLite allows 32766, PostgreSQL 65535).

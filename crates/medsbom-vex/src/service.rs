@@ -8,13 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::str::FromStr;
-use std::time::Duration;
 
-use medsbom_store::{Backend, OpenOptions, Store};
+use medsbom_store::{OpenOptions, Store};
 use sha2::{Digest, Sha256};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::VexError;
 use crate::db::{Db, Param, Tx, placeholders};
@@ -49,44 +45,12 @@ impl VexDb {
     /// Adds this crate's pool to an open store; `db` is what the store was opened with
     /// (for PostgreSQL the URL, which the store does not give back).
     pub async fn attach(store: Store, db: &str) -> Result<VexDb, VexError> {
-        let options = OpenOptions::default();
-        let name = store.name().to_owned();
-        let open_err = |source| VexError::Open {
-            db: name.clone(),
-            source,
-        };
-        let pool = match store.backend() {
-            Backend::Postgres => {
-                let connect = PgConnectOptions::from_str(db).map_err(open_err)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout)
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::postgres(pool, &name)
-            }
-            Backend::Sqlite => {
-                let Some(path) = store.sqlite_path() else {
-                    return Err(VexError::Shape(format!(
-                        "the sqlite store {name} has no file path"
-                    )));
-                };
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(options.busy_timeout)
-                    .foreign_keys(true);
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout.max(Duration::from_secs(1)))
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::sqlite(pool, &name)
-            }
-        };
+        let pool = Db::attach(&store, db, &OpenOptions::default())
+            .await
+            .map_err(|source| VexError::Open {
+                db: store.name().to_owned(),
+                source,
+            })?;
         Ok(VexDb { store, db: pool })
     }
 

@@ -47,12 +47,7 @@ pub mod priority;
 pub mod status;
 mod stored;
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use medsbom_store::{Backend, OpenOptions, Store};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use medsbom_store::{OpenOptions, Store};
 
 pub use error::VulnError;
 
@@ -78,44 +73,12 @@ impl VulnDb {
     /// [`VulnDb::open`] with explicit pool settings.
     pub async fn open_with(db: &str, options: &OpenOptions) -> Result<VulnDb, VulnError> {
         let store = Store::open_with(db, options).await?;
-        let name = store.name().to_owned();
-        let open_err = |source| VulnError::Open {
-            db: name.clone(),
-            source,
-        };
-        let pool = match store.backend() {
-            Backend::Postgres => {
-                let connect = PgConnectOptions::from_str(db).map_err(open_err)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout)
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::postgres(pool, &name)
-            }
-            Backend::Sqlite => {
-                let Some(path) = store.sqlite_path() else {
-                    return Err(VulnError::Shape(format!(
-                        "the sqlite store {name} has no file path"
-                    )));
-                };
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(options.busy_timeout)
-                    .foreign_keys(true)
-                    .pragma("cache_size", "-65536");
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout.max(Duration::from_secs(1)))
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Db::sqlite(pool, &name)
-            }
-        };
+        let pool = Db::attach(&store, db, options)
+            .await
+            .map_err(|source| VulnError::Open {
+                db: store.name().to_owned(),
+                source,
+            })?;
         let vex = medsbom_vex::service::VexDb::attach(store.clone(), db).await?;
         Ok(VulnDb {
             store,
