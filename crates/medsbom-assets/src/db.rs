@@ -8,10 +8,7 @@ use std::time::Duration;
 
 use medsbom_store::{Backend, OpenOptions, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::AssetError;
@@ -91,13 +88,10 @@ impl AssetDb {
                         message: "the sqlite store has no file path".to_owned(),
                     });
                 };
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(options.busy_timeout)
-                    .foreign_keys(true)
-                    .pragma("cache_size", "-65536");
+                let connect = medsbom_store::sqlite_settings(
+                    SqliteConnectOptions::new().filename(path),
+                    &options,
+                );
                 let pool = SqlitePoolOptions::new()
                     .max_connections(options.max_connections.max(1))
                     .acquire_timeout(options.busy_timeout.max(Duration::from_secs(1)))

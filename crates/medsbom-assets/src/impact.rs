@@ -97,6 +97,9 @@ pub struct ImpactRow {
     pub vulnerability_id: Option<String>,
     /// The VEX status for this product version, when one is recorded.
     pub vex_status: Option<String>,
+    /// The stored SBOM revision the component comes from (the newest of its product
+    /// version), when known.
+    pub sbom_id: Option<i64>,
     /// What the vulnerability contributes to the priority.
     pub threat: ThreatInputs,
     /// The vulnerability priority `V` (0–100).
@@ -316,6 +319,7 @@ async fn attach_vex(
                 manufacturer: row.manufacturer.as_deref(),
                 product: row.product.as_deref().unwrap_or_default(),
                 product_version: row.product_version.as_deref().unwrap_or_default(),
+                sbom_id: row.sbom_id,
                 package_id: row.package_id,
                 purl: row.purl.as_deref(),
                 component_version: row.component_version.as_deref(),
@@ -325,6 +329,7 @@ async fn attach_vex(
                     manufacturer: key.manufacturer.map(str::to_owned),
                     product: key.product.to_owned(),
                     product_version: key.product_version.to_owned(),
+                    sbom_id: key.sbom_id,
                     package_id: Some(key.package_id),
                     purl: key.purl.map(str::to_owned),
                     cpe: None,
@@ -364,6 +369,7 @@ struct VexKey<'a> {
     manufacturer: Option<&'a str>,
     product: &'a str,
     product_version: &'a str,
+    sbom_id: Option<i64>,
     package_id: i64,
     purl: Option<&'a str>,
     component_version: Option<&'a str>,
@@ -393,7 +399,7 @@ fn rank(criticality: Option<Criticality>) -> usize {
 /// packages. The VEX status is a NULL column here, filled afterwards from medsbom-vex.
 const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
-     a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT)";
+     a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT), m.sbom_id";
 
 async fn vulnerability_rows(
     db: &AssetDb,
@@ -410,7 +416,7 @@ async fn vulnerability_rows(
     for chunk in members.chunks(ID_CHUNK) {
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM \
-             (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id \
+             (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
               FROM advisories adv \
               JOIN findings f ON f.advisory_row = adv.id \
               JOIN sbom_components c ON c.package_id = f.package_id \
@@ -566,7 +572,7 @@ async fn component_rows(
 fn pairs_sql(package_ids: &str) -> String {
     format!(
         "SELECT {ROW_COLUMNS} FROM \
-         (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id \
+         (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
           FROM sbom_components c \
           JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
           WHERE c.package_id IN ({package_ids})) m \
@@ -620,6 +626,7 @@ pub(crate) fn impact_row(
         purl: row.opt_text(16)?,
         vulnerability_id: vulnerability_id.map(str::to_owned),
         vex_status: row.opt_text(17)?,
+        sbom_id: row.opt_int(18)?,
         threat: threat.clone(),
         vulnerability_priority,
         criticality_weight: criticality_weight(criticality),
@@ -670,6 +677,7 @@ mod tests {
             purl: None,
             vulnerability_id: None,
             vex_status: None,
+            sbom_id: None,
             threat: ThreatInputs::unknown(),
             vulnerability_priority: 20.0,
             criticality_weight: 0.7,

@@ -333,6 +333,7 @@ fn impact_row_of(
         text(&finding.component_version),
         text(&finding.purl),
         Value::Null,
+        Value::Null,
     ];
     impact_row(&asset.prefix_with(13, extra), None, threat)
 }

@@ -9,9 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::LifecycleError;
@@ -67,11 +65,13 @@ impl LifecycleDb {
         } else {
             SqliteConnectOptions::new().filename(db)
         };
-        let options = options
-            .create_if_missing(false)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+        let options = medsbom_store::sqlite_settings(
+            options.create_if_missing(false),
+            &medsbom_store::OpenOptions {
+                busy_timeout: BUSY_TIMEOUT,
+                ..medsbom_store::OpenOptions::default()
+            },
+        );
         let name = options.get_filename().display().to_string();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -7,10 +7,7 @@ use std::time::Duration;
 
 use medsbom_store::{Backend, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::ServerError;
@@ -75,12 +72,10 @@ impl Db {
                         message: "the sqlite store has no file path".to_owned(),
                     });
                 };
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(30))
-                    .foreign_keys(true);
+                let connect = medsbom_store::sqlite_settings(
+                    SqliteConnectOptions::new().filename(path),
+                    &medsbom_store::OpenOptions::default(),
+                );
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
                     .acquire_timeout(Duration::from_secs(30))

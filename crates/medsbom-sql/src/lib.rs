@@ -44,9 +44,7 @@ impl Db {
         options: &medsbom_store::OpenOptions,
     ) -> Result<Db, sqlx::Error> {
         use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-        use sqlx::sqlite::{
-            SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-        };
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
         use std::str::FromStr as _;
         let name = store.name();
         let max_connections = options.max_connections.max(1);
@@ -65,13 +63,10 @@ impl Db {
                         format!("the sqlite store {name} has no file path").into(),
                     )
                 })?;
-                let connect = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(options.busy_timeout)
-                    .foreign_keys(true)
-                    .pragma("cache_size", "-65536");
+                let connect = medsbom_store::sqlite_settings(
+                    SqliteConnectOptions::new().filename(path),
+                    options,
+                );
                 let pool = SqlitePoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(options.busy_timeout.max(std::time::Duration::from_secs(1)))

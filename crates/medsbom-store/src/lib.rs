@@ -297,6 +297,38 @@ pub fn default_db_path() -> PathBuf {
     }
 }
 
+/// The settings of every connection to a medsbom SQLite file, the store's and those of
+/// the pools other crates open beside it: WAL, `synchronous = NORMAL`, the busy timeout,
+/// foreign keys, a 64 MiB page cache, bounded statistics work, the size limit of `options`,
+/// and a row buffer that lets the driver's worker thread run ahead of the reader.
+#[must_use]
+pub fn sqlite_settings(
+    connect: SqliteConnectOptions,
+    options: &OpenOptions,
+) -> SqliteConnectOptions {
+    let mut connect = connect
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(options.busy_timeout)
+        .foreign_keys(true)
+        // 64 MiB page cache per connection: ingest touches the package index a lot.
+        .pragma("cache_size", "-65536")
+        // Bounds the work of ANALYZE / PRAGMA optimize on large tables.
+        .pragma("analysis_limit", "400")
+        // Keeps the planner's statistics fresh (ANALYZE where needed) as connections close.
+        .optimize_on_close(true, 400)
+        // sqlx hands rows from its SQLite worker thread over a bounded channel (50 by
+        // default); once it is full the two threads take turns row by row.
+        .row_buffer_size(SQLITE_ROW_BUFFER);
+    if let Some(max_page_count) = options.sqlite_max_page_count {
+        connect = connect.pragma("max_page_count", max_page_count.to_string());
+    }
+    connect
+}
+
+/// Rows the SQLite driver may buffer ahead of the reader (see [`sqlite_settings`]).
+const SQLITE_ROW_BUFFER: usize = 4096;
+
 async fn open_sqlite(db: &str, options: &OpenOptions) -> Result<Store, StoreError> {
     let connect = if db.starts_with("sqlite:") {
         SqliteConnectOptions::from_str(db).map_err(|source| StoreError::Open {
@@ -315,20 +347,7 @@ async fn open_sqlite(db: &str, options: &OpenOptions) -> Result<Store, StoreErro
             .filename(path)
             .create_if_missing(true)
     };
-    let mut connect = connect
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(options.busy_timeout)
-        .foreign_keys(true)
-        // 64 MiB page cache per connection: ingest touches the package index a lot.
-        .pragma("cache_size", "-65536")
-        // Bounds the work of ANALYZE / PRAGMA optimize on large tables.
-        .pragma("analysis_limit", "400")
-        // Keeps the planner's statistics fresh (ANALYZE where needed) as connections close.
-        .optimize_on_close(true, 400);
-    if let Some(max_page_count) = options.sqlite_max_page_count {
-        connect = connect.pragma("max_page_count", max_page_count.to_string());
-    }
+    let connect = sqlite_settings(connect, options);
     let path = connect.get_filename().to_path_buf();
     let name = path.display().to_string();
     let pool = SqlitePoolOptions::new()

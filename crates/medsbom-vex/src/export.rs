@@ -23,7 +23,7 @@ use crate::model::{Authority, Scope, Statement, Status, VexFormat, cyclonedx_jus
 use crate::resolve::{ComponentIdentity, FindingContext, scope_applies};
 use crate::service::{
     AnalysisFilter, AnalysisRole, VexDb, VexScope, analysis_scope, list_analyses, load_statements,
-    version_info,
+    sbom_infos,
 };
 
 /// The product an export is about.
@@ -130,25 +130,33 @@ pub async fn gather(
             for row in tx
                 .fetch_all(
                     context,
-                    "SELECT version FROM product_versions WHERE product_id = $1 ORDER BY id",
+                    "SELECT version, latest_sbom_id FROM product_versions \
+                     WHERE product_id = $1 ORDER BY id",
                     &[Param::int(product_id)],
                 )
                 .await?
             {
-                versions.push(row.text(0)?);
+                versions.push((row.text(0)?, row.opt_int(1)?));
             }
             (row.text(1)?, Some(row.text(2)?), versions)
         }
         None => (product.to_owned(), None, Vec::new()),
     };
     if let Some(wanted) = product_version {
-        versions.retain(|version| version == wanted);
+        versions.retain(|(version, _)| version == wanted);
     }
+    let sbom_ids: Vec<i64> = versions
+        .iter()
+        .filter_map(|(_, sbom_id)| *sbom_id)
+        .collect();
+    let mut infos = sbom_infos(&mut tx, &sbom_ids).await?;
     // Per stored version: the SBOM context and its components.
     let mut stored: Vec<(String, FindingContext, Vec<StoredComponent>)> = Vec::new();
     let mut root_purls = BTreeMap::new();
-    for version in &versions {
-        let info = version_info(&mut tx, &product_name, version).await?;
+    for (version, sbom_id) in &versions {
+        let info = sbom_id
+            .and_then(|sbom_id| infos.remove(&sbom_id))
+            .unwrap_or_default();
         let mut components = Vec::new();
         if let Some(sbom_id) = info.sbom_id {
             for row in tx

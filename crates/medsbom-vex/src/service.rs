@@ -1100,6 +1100,10 @@ pub struct FindingKey {
     pub product: String,
     /// The product version.
     pub product_version: String,
+    /// The stored SBOM revision the finding comes from; `None` looks up the newest
+    /// revision of the product version by name (the first, when several tenants' namespaces
+    /// hold a product version of that name: pass the id to be exact).
+    pub sbom_id: Option<i64>,
     /// The package's id in the store; `None` for a component of an SBOM not stored.
     pub package_id: Option<i64>,
     /// The component's purl.
@@ -1277,67 +1281,81 @@ pub(crate) fn analysis_applies(analysis: &AnalysisRecord, finding: &FindingConte
         .is_some_and(|cpe| cpe.eq_ignore_ascii_case(component))
 }
 
-/// The newest SBOM of a product version as resolution needs it.
+/// An SBOM revision as resolution needs it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VersionInfo {
+    /// The revision; `None` for a product version without an SBOM.
     pub(crate) sbom_id: Option<i64>,
+    /// The serial numbers of every revision of its product version.
     pub(crate) serials: Vec<String>,
+    /// Its root component (the device itself).
     pub(crate) root: Option<ComponentIdentity>,
 }
 
-/// Looks up the product version's SBOMs (serials, root) and each package's `bom-ref`s.
+/// Looks up each key's SBOM (serials, root) and each package's `bom-ref`s in a fixed
+/// number of queries per [`CHUNK`] of SBOMs and packages, however many keys there are.
 async fn finding_contexts(
     db: &VexDb,
     keys: &[FindingKey],
 ) -> Result<Vec<FindingContext>, VexError> {
     let context = "reading sboms for vex";
     let mut tx = db.db.begin_read(context).await?;
-    let mut versions: HashMap<(String, String), VersionInfo> = HashMap::new();
-    for key in keys {
-        let version_key = (key.product.clone(), key.product_version.clone());
-        if versions.contains_key(&version_key) {
-            continue;
+    // Keys without an SBOM: the newest revision of the product version of that name.
+    let mut by_name: HashMap<(&str, &str), Option<i64>> = HashMap::new();
+    for key in keys.iter().filter(|key| key.sbom_id.is_none()) {
+        let name = (key.product.as_str(), key.product_version.as_str());
+        if !by_name.contains_key(&name) {
+            let sbom_id = latest_sbom_by_name(&mut tx, name.0, name.1).await?;
+            by_name.insert(name, sbom_id);
         }
-        let info = version_info(&mut tx, &key.product, &key.product_version).await?;
-        versions.insert(version_key, info);
     }
+    let sbom_of = |key: &FindingKey| {
+        key.sbom_id.or_else(|| {
+            by_name
+                .get(&(key.product.as_str(), key.product_version.as_str()))
+                .copied()
+                .flatten()
+        })
+    };
+    let sbom_ids: BTreeSet<i64> = keys.iter().filter_map(sbom_of).collect();
+    let sbom_ids: Vec<i64> = sbom_ids.into_iter().collect();
+    let infos = sbom_infos(&mut tx, &sbom_ids).await?;
+    let package_ids: BTreeSet<i64> = keys.iter().filter_map(|key| key.package_id).collect();
+    let package_ids: Vec<i64> = package_ids.into_iter().collect();
     // (sbom, package) → (package key, bom-refs)
     let mut packages: HashMap<(i64, i64), (Option<String>, Vec<String>)> = HashMap::new();
-    let mut by_sbom: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for key in keys {
-        let info = versions.get(&(key.product.clone(), key.product_version.clone()));
-        if let (Some(sbom_id), Some(package_id)) = (info.and_then(|i| i.sbom_id), key.package_id) {
-            by_sbom.entry(sbom_id).or_default().insert(package_id);
-        }
-    }
-    for (sbom_id, package_ids) in by_sbom {
-        let package_ids: Vec<i64> = package_ids.into_iter().collect();
+    for sboms in sbom_ids.chunks(CHUNK) {
         for chunk in package_ids.chunks(CHUNK) {
             let sql = format!(
-                "SELECT c.package_id, c.bom_ref, p.key FROM sbom_components c \
+                "SELECT c.sbom_id, c.package_id, c.bom_ref, p.key FROM sbom_components c \
                  JOIN packages p ON p.id = c.package_id \
-                 WHERE c.sbom_id = $1 AND c.package_id IN ({})",
-                placeholders(2, chunk.len())
+                 WHERE c.sbom_id IN ({}) AND c.package_id IN ({}) ORDER BY c.sbom_id, c.idx",
+                placeholders(1, sboms.len()),
+                placeholders(1 + sboms.len(), chunk.len())
             );
-            let mut params = vec![Param::int(sbom_id)];
-            params.extend(chunk.iter().map(|id| Param::int(*id)));
+            let params: Vec<Param<'_>> = sboms
+                .iter()
+                .chain(chunk.iter())
+                .map(|id| Param::int(*id))
+                .collect();
             for row in tx.fetch_all(context, &sql, &params).await? {
                 let entry = packages
-                    .entry((sbom_id, row.int(0)?))
+                    .entry((row.int(0)?, row.int(1)?))
                     .or_insert_with(|| (None, Vec::new()));
-                entry.0 = Some(row.text(2)?);
-                entry.1.push(row.text(1)?);
+                entry.0 = Some(row.text(3)?);
+                entry.1.push(row.text(2)?);
             }
         }
     }
     tx.commit(context).await?;
     let mut res = Vec::with_capacity(keys.len());
     for key in keys {
-        let info = versions
-            .get(&(key.product.clone(), key.product_version.clone()))
+        let sbom_id = sbom_of(key);
+        let info = sbom_id
+            .and_then(|sbom_id| infos.get(&sbom_id))
             .cloned()
             .unwrap_or_default();
-        let (package_key, bom_refs) = match (info.sbom_id, key.package_id) {
+        let (package_key, bom_refs) = match (sbom_id, key.package_id) {
             (Some(sbom_id), Some(package_id)) => packages
                 .get(&(sbom_id, package_id))
                 .cloned()
@@ -1364,68 +1382,84 @@ async fn finding_contexts(
     Ok(res)
 }
 
-/// The newest SBOM of `product` `version` (case-insensitive product name).
-pub(crate) async fn version_info(
+/// The newest SBOM of `product` `version` (case-insensitive product name; the first such
+/// product version when several namespaces hold one).
+async fn latest_sbom_by_name(
     tx: &mut Tx,
     product: &str,
     version: &str,
-) -> Result<VersionInfo, VexError> {
-    let context = "reading a product version for vex";
+) -> Result<Option<i64>, VexError> {
     let rows = tx
         .fetch_all(
-            context,
-            "SELECT pv.id, pv.latest_sbom_id FROM product_versions pv \
+            "reading a product version for vex",
+            "SELECT pv.latest_sbom_id FROM product_versions pv \
              JOIN products pr ON pr.id = pv.product_id \
              WHERE lower(pr.name) = lower($1) AND pv.version = $2 ORDER BY pv.id",
             &[Param::text(product), Param::text(version)],
         )
         .await?;
-    let Some(row) = rows.first() else {
-        return Ok(VersionInfo::default());
-    };
-    let product_version_id = row.int(0)?;
-    let sbom_id = row.opt_int(1)?;
-    let mut info = VersionInfo {
-        sbom_id,
-        ..VersionInfo::default()
-    };
-    for row in tx
-        .fetch_all(
-            context,
-            "SELECT serial_number FROM sboms WHERE product_version_id = $1 \
-             AND serial_number IS NOT NULL",
-            &[Param::int(product_version_id)],
-        )
-        .await?
-    {
-        info.serials
-            .push(crate::model::normalize_serial(&row.text(0)?));
+    match rows.first() {
+        Some(row) => Ok(row.opt_int(0)?),
+        None => Ok(None),
     }
-    if let Some(sbom_id) = sbom_id {
-        let rows = tx
-            .fetch_all(
-                context,
-                "SELECT c.bom_ref, coalesce(c.purl, p.purl), coalesce(c.cpe, p.cpe), c.version, p.key \
-                 FROM sbom_components c JOIN packages p ON p.id = c.package_id \
-                 WHERE c.sbom_id = $1 AND c.is_root = 1 ORDER BY c.idx",
-                &[Param::int(sbom_id)],
-            )
-            .await?;
-        if let Some(row) = rows.first() {
-            info.root = Some(ComponentIdentity {
-                key: Some(row.text(4)?),
-                purl: row.opt_text(1)?,
-                cpe: row.opt_text(2)?,
-                version: row.opt_text(3)?,
-                bom_refs: rows
-                    .iter()
-                    .map(|row| row.text(0))
-                    .collect::<Result<Vec<_>, _>>()?,
-                hashes: Vec::new(),
-            });
+}
+
+/// The [`VersionInfo`] of each SBOM in `sbom_ids` (three queries per [`CHUNK`]).
+pub(crate) async fn sbom_infos(
+    tx: &mut Tx,
+    sbom_ids: &[i64],
+) -> Result<HashMap<i64, VersionInfo>, VexError> {
+    let context = "reading sboms for vex";
+    let mut res: HashMap<i64, VersionInfo> = HashMap::new();
+    for chunk in sbom_ids.chunks(CHUNK) {
+        let params: Vec<Param<'_>> = chunk.iter().map(|id| Param::int(*id)).collect();
+        let list = placeholders(1, chunk.len());
+        // Each SBOM's product version, and every serial number of those product versions.
+        let sql = format!(
+            "SELECT s.id, o.serial_number FROM sboms s \
+             JOIN sboms o ON o.product_version_id = s.product_version_id \
+             WHERE s.id IN ({list}) AND o.serial_number IS NOT NULL ORDER BY s.id, o.id"
+        );
+        for &sbom_id in chunk {
+            res.insert(
+                sbom_id,
+                VersionInfo {
+                    sbom_id: Some(sbom_id),
+                    ..VersionInfo::default()
+                },
+            );
+        }
+        for row in tx.fetch_all(context, &sql, &params).await? {
+            if let Some(info) = res.get_mut(&row.int(0)?) {
+                info.serials
+                    .push(crate::model::normalize_serial(&row.text(1)?));
+            }
+        }
+        let sql = format!(
+            "SELECT c.sbom_id, c.bom_ref, coalesce(c.purl, p.purl), coalesce(c.cpe, p.cpe), \
+             c.version, p.key FROM sbom_components c JOIN packages p ON p.id = c.package_id \
+             WHERE c.sbom_id IN ({list}) AND c.is_root = 1 ORDER BY c.sbom_id, c.idx"
+        );
+        for row in tx.fetch_all(context, &sql, &params).await? {
+            let Some(info) = res.get_mut(&row.int(0)?) else {
+                continue;
+            };
+            match &mut info.root {
+                Some(root) => root.bom_refs.push(row.text(1)?),
+                None => {
+                    info.root = Some(ComponentIdentity {
+                        key: Some(row.text(5)?),
+                        purl: row.opt_text(2)?,
+                        cpe: row.opt_text(3)?,
+                        version: row.opt_text(4)?,
+                        bom_refs: vec![row.text(1)?],
+                        hashes: Vec::new(),
+                    });
+                }
+            }
         }
     }
-    Ok(info)
+    Ok(res)
 }
 
 /// Every source imported in `scope`, newest first.

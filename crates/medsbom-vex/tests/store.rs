@@ -190,6 +190,7 @@ async fn status(
         manufacturer: manufacturer.map(str::to_owned),
         product: product.to_owned(),
         product_version: version.to_owned(),
+        sbom_id: None,
         package_id: None,
         purl: purl.map(str::to_owned),
         cpe: None,
@@ -457,6 +458,7 @@ async fn manufacturer_wins_and_the_own_analysis_is_kept_apart() {
             manufacturer: Some("Acme Medical".to_owned()),
             product: "Infusion Pump".to_owned(),
             product_version: "2.1".to_owned(),
+            sbom_id: None,
             package_id: None,
             purl: Some(LOG4J.to_owned()),
             cpe: None,
@@ -868,5 +870,93 @@ async fn exports_validate_and_read_back_with_the_same_statuses() {
                 .await
                 .is_err()
         );
+    }
+}
+
+/// Two tenants' private copies of one product version (same manufacturer, product and
+/// version, different SBOMs): a statement scoped to one copy's BOM serial applies to
+/// findings of that copy, found through the key's SBOM, and not to the other's.
+#[tokio::test]
+async fn a_statement_on_one_namespace_copy_applies_to_that_copy_only() {
+    for db in backends().await {
+        let store = db.vex.store();
+        let shared = device("Acme Medical", "Infusion Pump", "2.1");
+        let private = device("Acme Medical", "Infusion Pump", "2.1");
+        ingest(store, &shared).await;
+        let raw = format!("{private:?}").into_bytes();
+        let request = IngestRequest {
+            raw: &raw,
+            format: "cyclonedx-json",
+            spec_version: &private.spec_version,
+            sbom: &private,
+            manufacturer: None,
+            product: None,
+            product_version: None,
+            ingested_by: "tester",
+            source_name: None,
+            check_results: None,
+            progress: None,
+        };
+        let private_id = store
+            .ingest_in_namespace(&request, 42)
+            .await
+            .expect("ingest in namespace 42")
+            .stored()
+            .sbom_id;
+        let serial = private
+            .serial_number
+            .as_deref()
+            .and_then(|serial| serial.strip_prefix("urn:uuid:"))
+            .expect("serial");
+        let vex = serde_json::json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "vulnerabilities": [{
+                "id": LOG4SHELL,
+                "analysis": {"state": "not_affected", "justification": "code_not_reachable"},
+                "affects": [{"ref": format!("urn:cdx:{serial}/1#log4j")}]
+            }]
+        });
+        import_bytes(
+            &db.vex,
+            "private-copy.vex.json",
+            vex.to_string().as_bytes(),
+            None,
+        )
+        .await;
+        let hits = store
+            .search(&medsbom_store::SearchQuery {
+                purl: Some(LOG4J.to_owned()),
+                ..medsbom_store::SearchQuery::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(hits.len(), 2, "{}: one hit per copy", db.label);
+        let keys: Vec<FindingKey> = hits
+            .iter()
+            .map(|hit| FindingKey {
+                manufacturer: Some(hit.manufacturer.clone()),
+                product: hit.product.clone(),
+                product_version: hit.product_version.clone(),
+                sbom_id: Some(hit.sbom_id),
+                package_id: Some(hit.package_id),
+                purl: hit.purl.clone(),
+                cpe: None,
+                component_version: hit.version.clone(),
+                vulnerability_ids: vec![LOG4SHELL.to_owned()],
+            })
+            .collect();
+        let annotations = annotate(&db.vex, &keys).await.expect("annotate");
+        for (hit, annotation) in hits.iter().zip(annotations) {
+            let expected = (hit.sbom_id == private_id).then_some(Status::NotAffected);
+            assert_eq!(
+                annotation.map(|a| a.status),
+                expected,
+                "{}: sbom {} (private copy {private_id})",
+                db.label,
+                hit.sbom_id
+            );
+        }
     }
 }

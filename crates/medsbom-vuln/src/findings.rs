@@ -259,6 +259,7 @@ async fn attach_vex(
             manufacturer: finding.manufacturer.clone(),
             product: finding.product.clone(),
             product_version: finding.product_version.clone(),
+            sbom_id: finding.sbom_id.filter(|_| stored),
             package_id: stored.then_some(finding.package_id),
             purl: finding.purl.clone(),
             cpe: finding.cpe.clone(),
