@@ -21,6 +21,10 @@
 //! product version and `affected` for another fifth, so the vulnerability query resolves VEX
 //! statements and suppresses a fifth of its rows, as `impact` does by default.
 
+/// The allocator of the `medsbom` binary, so that figures match what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -1,21 +1,15 @@
 //! The database handle of the inventory: the [`Store`] (which applies the migrations,
-//! including `0004_assets.sql`) and a connection pool of this crate's own to the same
-//! database, with one small interface: statements with positional parameters (`$1`, `$2`,
-//! … on both SQLite and PostgreSQL) returning rows of plain values.
+//! including `0004_assets.sql`) and a pool of this crate's own to the same database
+//! (medsbom-sql's [`medsbom_sql::Db`]: statements with positional parameters, `$1`, `$2`, …
+//! on both SQLite and PostgreSQL, returning rows of plain values).
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use medsbom_store::{Backend, OpenOptions, Store};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{Postgres, Sqlite, Transaction};
+use medsbom_store::{OpenOptions, Store};
 
 use crate::AssetError;
-pub(crate) use medsbom_sql::{Param, Value, pg_query, placeholders, sqlite_query};
+pub(crate) use medsbom_sql::{Param, Row, Value, placeholders};
 
 /// Parameters per statement at most (SQLite allows 32766, PostgreSQL 65535).
-pub(crate) const MAX_PARAMS: usize = 30_000;
+pub(crate) const MAX_PARAMS: usize = medsbom_sql::MAX_PARAMS;
 
 /// The store with the inventory tables.
 ///
@@ -23,33 +17,14 @@ pub(crate) const MAX_PARAMS: usize = 30_000;
 #[derive(Clone)]
 pub struct AssetDb {
     store: Store,
-    pool: Pool,
-    name: String,
+    db: medsbom_sql::Db,
     /// The VEX tables, for the impact rows' `vex_status`.
     pub(crate) vex: medsbom_vex::service::VexDb,
 }
 
-#[derive(Clone)]
-enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
 /// An open write transaction. Dropping it without [`Tx::commit`] rolls it back.
 pub(crate) struct Tx {
-    inner: TxInner,
-    name: String,
-}
-
-enum TxInner {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
-
-/// A result row: its values in column order.
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    values: Vec<Value>,
+    inner: medsbom_sql::Tx,
 }
 
 impl AssetDb {
@@ -63,49 +38,16 @@ impl AssetDb {
     /// Adds this crate's pool to an open store; `db` is what the store was opened with
     /// (for PostgreSQL the URL, which the store does not give back).
     pub async fn attach(store: Store, db: &str) -> Result<AssetDb, AssetError> {
-        let options = OpenOptions::default();
-        let name = store.name().to_owned();
-        let open_err = |source| AssetError::Open {
-            db: name.clone(),
-            source,
-        };
-        let pool = match store.backend() {
-            Backend::Postgres => {
-                let connect = PgConnectOptions::from_str(db).map_err(open_err)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout)
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Pool::Postgres(pool)
-            }
-            Backend::Sqlite => {
-                let Some(path) = store.sqlite_path() else {
-                    return Err(AssetError::Corrupt {
-                        db: name.clone(),
-                        context: "connecting".to_owned(),
-                        message: "the sqlite store has no file path".to_owned(),
-                    });
-                };
-                let connect = medsbom_store::sqlite_settings(
-                    SqliteConnectOptions::new().filename(path),
-                    &options,
-                );
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .acquire_timeout(options.busy_timeout.max(Duration::from_secs(1)))
-                    .connect_with(connect)
-                    .await
-                    .map_err(open_err)?;
-                Pool::Sqlite(pool)
-            }
-        };
+        let pool = medsbom_sql::Db::attach(&store, db, &OpenOptions::default())
+            .await
+            .map_err(|source| AssetError::Open {
+                db: store.name().to_owned(),
+                source,
+            })?;
         let vex = medsbom_vex::service::VexDb::attach(store.clone(), db).await?;
         Ok(AssetDb {
             store,
-            pool,
-            name,
+            db: pool,
             vex,
         })
     }
@@ -119,50 +61,30 @@ impl AssetDb {
     /// The database as shown in messages.
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.name
+        self.db.name()
     }
 
     /// Closes both pools.
     pub async fn close(&self) {
-        match &self.pool {
-            Pool::Sqlite(pool) => pool.close().await,
-            Pool::Postgres(pool) => pool.close().await,
-        }
+        self.db.close().await;
         self.vex.close().await;
         self.store.close().await;
     }
 
-    pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
-    }
-
     /// The SQL for "now" as ISO 8601 UTC text, as the schema's defaults write it.
     pub(crate) fn now_sql(&self) -> &'static str {
-        now_sql(self.is_postgres())
+        self.db.now_sql()
     }
 
-    pub(crate) fn corrupt(&self, context: &str, message: String) -> AssetError {
-        AssetError::Corrupt {
-            db: self.name.clone(),
-            context: context.to_owned(),
-            message,
-        }
+    pub(crate) fn corrupt(&self, context: &str, message: impl Into<String>) -> AssetError {
+        corrupt(self.db.name(), context, message.into())
     }
 
     /// Begins a write transaction; on SQLite `BEGIN IMMEDIATE`, which takes the write lock
     /// at once instead of failing when a reading transaction later tries to write.
     pub(crate) async fn begin(&self, context: &str) -> Result<Tx, AssetError> {
-        let inner = match &self.pool {
-            Pool::Sqlite(pool) => pool
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map(TxInner::Sqlite),
-            Pool::Postgres(pool) => pool.begin().await.map(TxInner::Postgres),
-        };
-        let inner = inner.map_err(|source| db_error(&self.name, context, source))?;
         Ok(Tx {
-            inner,
-            name: self.name.clone(),
+            inner: self.db.begin(context).await?,
         })
     }
 
@@ -173,17 +95,22 @@ impl AssetDb {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, AssetError> {
-        let res = match &self.pool {
-            Pool::Sqlite(pool) => match sqlite_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(sqlite_row).collect(),
-                Err(err) => Err(err),
-            },
-            Pool::Postgres(pool) => match pg_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(pg_row).collect(),
-                Err(err) => Err(err),
-            },
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.db.fetch_all(context, sql, params).await?)
+    }
+
+    /// [`medsbom_sql::Db::fetch_all_packed`]: `SELECT {columns} {rest}` for thousands of
+    /// rows of integers, texts and NULLs.
+    pub(crate) async fn fetch_all_packed(
+        &self,
+        context: &str,
+        columns: &str,
+        rest: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, AssetError> {
+        Ok(self
+            .db
+            .fetch_all_packed(context, columns, rest, params)
+            .await?)
     }
 
     /// Runs a statement outside any explicit transaction; returns the rows affected.
@@ -193,31 +120,17 @@ impl AssetDb {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<u64, AssetError> {
-        let res = match &self.pool {
-            Pool::Sqlite(pool) => sqlite_query(sql, params)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()),
-            Pool::Postgres(pool) => pg_query(sql, params)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()),
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.db.execute(context, sql, params).await?)
     }
 }
 
 impl Tx {
     pub(crate) fn now_sql(&self) -> &'static str {
-        now_sql(matches!(self.inner, TxInner::Postgres(_)))
+        self.inner.now_sql()
     }
 
-    pub(crate) fn corrupt(&self, context: &str, message: String) -> AssetError {
-        AssetError::Corrupt {
-            db: self.name.clone(),
-            context: context.to_owned(),
-            message,
-        }
+    pub(crate) fn corrupt(&self, context: &str, message: impl Into<String>) -> AssetError {
+        corrupt(self.inner.name(), context, message.into())
     }
 
     /// Runs a query inside the transaction and returns all rows.
@@ -227,17 +140,7 @@ impl Tx {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, AssetError> {
-        let res = match &mut self.inner {
-            TxInner::Sqlite(tx) => match sqlite_query(sql, params).fetch_all(&mut **tx).await {
-                Ok(rows) => rows.iter().map(sqlite_row).collect(),
-                Err(err) => Err(err),
-            },
-            TxInner::Postgres(tx) => match pg_query(sql, params).fetch_all(&mut **tx).await {
-                Ok(rows) => rows.iter().map(pg_row).collect(),
-                Err(err) => Err(err),
-            },
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.inner.fetch_all(context, sql, params).await?)
     }
 
     /// Runs a statement inside the transaction; returns the rows affected.
@@ -247,133 +150,45 @@ impl Tx {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<u64, AssetError> {
-        let res = match &mut self.inner {
-            TxInner::Sqlite(tx) => sqlite_query(sql, params)
-                .execute(&mut **tx)
-                .await
-                .map(|done| done.rows_affected()),
-            TxInner::Postgres(tx) => pg_query(sql, params)
-                .execute(&mut **tx)
-                .await
-                .map(|done| done.rows_affected()),
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.inner.execute(context, sql, params).await?)
     }
 
     /// Commits the transaction.
     pub(crate) async fn commit(self, context: &str) -> Result<(), AssetError> {
-        let res = match self.inner {
-            TxInner::Sqlite(tx) => tx.commit().await,
-            TxInner::Postgres(tx) => tx.commit().await,
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.inner.commit(context).await?)
     }
 
     /// Rolls the transaction back (a dry run).
     pub(crate) async fn rollback(self, context: &str) -> Result<(), AssetError> {
-        let res = match self.inner {
-            TxInner::Sqlite(tx) => tx.rollback().await,
-            TxInner::Postgres(tx) => tx.rollback().await,
-        };
-        res.map_err(|source| db_error(&self.name, context, source))
+        Ok(self.inner.rollback(context).await?)
     }
 }
 
-impl Row {
-    /// The first `n` values of the row followed by `extra`.
-    pub(crate) fn prefix_with(&self, n: usize, extra: Vec<Value>) -> Row {
-        let mut values: Vec<Value> = self.values.iter().take(n).cloned().collect();
-        values.extend(extra);
-        Row { values }
-    }
-
-    /// The same row without its first column.
-    pub(crate) fn skip_first(row: &Row) -> Row {
-        Row {
-            values: row.values.iter().skip(1).cloned().collect(),
-        }
-    }
-
-    fn value(&self, idx: usize) -> Result<&Value, String> {
-        self.values
-            .get(idx)
-            .ok_or_else(|| format!("row has no column {idx}"))
-    }
-
-    /// A non-NULL integer.
-    pub(crate) fn int(&self, idx: usize) -> Result<i64, String> {
-        match self.value(idx)? {
-            Value::Int(value) => Ok(*value),
-            other => Err(format!(
-                "column {idx}: expected an integer, found {other:?}"
-            )),
-        }
-    }
-
-    /// An integer or NULL.
-    pub(crate) fn opt_int(&self, idx: usize) -> Result<Option<i64>, String> {
-        match self.value(idx)? {
-            Value::Null => Ok(None),
-            Value::Int(value) => Ok(Some(*value)),
-            other => Err(format!(
-                "column {idx}: expected an integer or null, found {other:?}"
-            )),
-        }
-    }
-
-    /// A number or NULL (SQLite hands back `5.0` stored in a REAL column as an integer).
-    pub(crate) fn opt_real(&self, idx: usize) -> Result<Option<f64>, String> {
-        match self.value(idx)? {
-            Value::Null => Ok(None),
-            Value::Real(value) => Ok(Some(*value)),
-            #[expect(clippy::cast_precision_loss, reason = "scores are small numbers")]
-            Value::Int(value) => Ok(Some(*value as f64)),
-            other => Err(format!(
-                "column {idx}: expected a number or null, found {other:?}"
-            )),
-        }
-    }
-
-    /// A non-NULL text.
-    pub(crate) fn text(&self, idx: usize) -> Result<String, String> {
-        match self.value(idx)? {
-            Value::Text(value) => Ok(value.clone()),
-            other => Err(format!("column {idx}: expected a text, found {other:?}")),
-        }
-    }
-
-    /// A text or NULL.
-    pub(crate) fn opt_text(&self, idx: usize) -> Result<Option<String>, String> {
-        match self.value(idx)? {
-            Value::Null => Ok(None),
-            Value::Text(value) => Ok(Some(value.clone())),
-            other => Err(format!(
-                "column {idx}: expected a text or null, found {other:?}"
-            )),
-        }
-    }
-}
-
-fn now_sql(postgres: bool) -> &'static str {
-    if postgres {
-        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-    } else {
-        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-    }
-}
-
-fn db_error(db: &str, context: &str, source: sqlx::Error) -> AssetError {
-    AssetError::Database {
+fn corrupt(db: &str, context: &str, message: String) -> AssetError {
+    AssetError::Corrupt {
         db: db.to_owned(),
         context: context.to_owned(),
-        source,
+        message,
     }
 }
 
-fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
-    medsbom_sql::sqlite_values(row).map(|values| Row { values })
-}
-
-fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
-    medsbom_sql::pg_values(row).map(|values| Row { values })
+impl From<medsbom_sql::SqlError> for AssetError {
+    fn from(err: medsbom_sql::SqlError) -> AssetError {
+        match err {
+            medsbom_sql::SqlError::Database {
+                db,
+                context,
+                source,
+            } => AssetError::Database {
+                db,
+                context,
+                source,
+            },
+            medsbom_sql::SqlError::Shape(message) => AssetError::Corrupt {
+                db: "the database".to_owned(),
+                context: "reading a row".to_owned(),
+                message,
+            },
+        }
+    }
 }

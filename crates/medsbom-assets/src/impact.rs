@@ -1,12 +1,15 @@
 //! Incident impact: which deployed devices, where, carry a vulnerability or a component.
 //!
-//! The walk is vulnerability → advisories of its alias group → findings (package ids) →
-//! components of the newest SBOM revision of each product version → the assets running
-//! that version, in one SQL query that uses the indexes at every step
-//! (`advisories_advisory_id`, `findings_advisory`, `sbom_components_package`, the primary
-//! keys of `sboms` and `product_versions`, and `assets_product_version`). A component
-//! search (purl, CPE, name, version range) replaces the first steps by the matching
-//! packages. Each row is one (asset, component) pair with its [`crate::priority`].
+//! Two queries, as the portfolio's shape asks: first the distinct (product version,
+//! package) pairs, the walk vulnerability → advisories of its alias group → findings
+//! (package ids) → components of the newest SBOM revision of each product version, using
+//! the indexes at every step (`advisories_advisory_id`, `findings_advisory`,
+//! `sbom_components_package`, `product_versions_latest`); a component search (purl, CPE,
+//! name, version range) replaces the first steps by the matching packages. A ward-level
+//! answer is a few dozen pairs. Then the organization's assets running those product
+//! versions (`assets_product_version`), thousands of rows, read packed
+//! ([`crate::db::AssetDb::fetch_all_packed`]). Each row is one (asset, component) pair with
+//! its [`crate::priority`].
 //!
 //! Each row of a vulnerability search gets its `vex_status` from medsbom-vex (the
 //! hospital's own analysis, else the winning VEX statement for that vulnerability, package
@@ -20,7 +23,7 @@ use medsbom_versions::purl::Purl;
 use medsbom_versions::vers::VersionRange;
 
 use crate::AssetError;
-use crate::db::{AssetDb, Param, Row, placeholders};
+use crate::db::{AssetDb, Param, Row, Value, placeholders};
 use crate::model::{Criticality, Exposure, credentials_known, location_text};
 use crate::priority::{
     DeviceInputs, ThreatInputs, asset_priority, criticality_weight, exposure_weight,
@@ -393,13 +396,15 @@ fn rank(criticality: Option<Criticality>) -> usize {
     criticality.map_or(Criticality::ALL.len(), |c| c as usize)
 }
 
-/// The asset and component columns of an impact row; `m` is the (product version, package)
-/// pairs (joined through `latest_sbom_id` alone: a second condition on the same rows makes
-/// PostgreSQL's planner expect one row and scan every component), `a` the assets, `k` the
-/// packages. The VEX status is a NULL column here, filled afterwards from medsbom-vex.
-const ROW_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
+/// The asset columns of an impact row, then the asset's product version (read with
+/// [`AssetDb::fetch_all_packed`]: integers, texts and NULLs only).
+const ASSET_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_version, a.site, \
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
-     a.default_credentials, k.id, k.name, k.version, k.purl, CAST(NULL AS TEXT), m.sbom_id";
+     a.default_credentials, a.product_version_id";
+
+/// How many asset columns an impact row starts with (those of [`ASSET_COLUMNS`] before the
+/// product version).
+const N_ASSET_COLUMNS: usize = 13;
 
 async fn vulnerability_rows(
     db: &AssetDb,
@@ -412,38 +417,30 @@ async fn vulnerability_rows(
         .iter()
         .map(|id| Param::Text(Some(id)))
         .collect();
-    let mut res = Vec::new();
+    let mut pairs = Vec::new();
     for chunk in members.chunks(ID_CHUNK) {
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM \
-             (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
-              FROM advisories adv \
-              JOIN findings f ON f.advisory_row = adv.id \
-              JOIN sbom_components c ON c.package_id = f.package_id \
-              JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
-              WHERE adv.withdrawn IS NULL AND adv.advisory_id IN ({})) m \
-             JOIN assets a ON a.product_version_id = m.pv_id \
-             JOIN packages k ON k.id = m.package_id \
-             WHERE a.retired_at IS NULL AND a.organization_id = \
-             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
-            placeholders(2, chunk.len())
-        );
-        let mut params = vec![Param::Text(Some(organization))];
-        params.extend_from_slice(chunk);
-        let rows = db.fetch_all(context, &sql, &params).await?;
-        for row in &rows {
-            let row = impact_row(row, Some(&vulnerability.id), &vulnerability.threat)
-                .map_err(|message| db.corrupt(context, message))?;
-            res.push(row);
-        }
+        let sql = pairs_sql(&format!(
+            "SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
+             FROM advisories adv \
+             JOIN findings f ON f.advisory_row = adv.id \
+             JOIN sbom_components c ON c.package_id = f.package_id \
+             JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
+             WHERE adv.withdrawn IS NULL AND adv.advisory_id IN ({})",
+            placeholders(1, chunk.len())
+        ));
+        pairs.extend(read_pairs(db, context, &sql, chunk).await?);
     }
-    // One query lists each (asset, package) once (an asset runs one product version and
-    // `m` is distinct); two chunks of aliases may both find it.
-    if ID_CHUNK < members.len() {
-        res.sort_by(|a, b| (&a.asset_id, a.package_id).cmp(&(&b.asset_id, b.package_id)));
-        res.dedup_by(|a, b| a.asset_id == b.asset_id && a.package_id == b.package_id);
-    }
-    Ok(res)
+    // Two chunks of aliases may find the same pair.
+    pairs.sort_by_key(|pair| (pair.product_version_id, pair.package_id));
+    pairs.dedup_by_key(|pair| (pair.product_version_id, pair.package_id));
+    affected_assets(
+        db,
+        organization,
+        &pairs,
+        Some(&vulnerability.id),
+        &vulnerability.threat,
+    )
+    .await
 }
 
 async fn component_rows(
@@ -468,10 +465,10 @@ async fn component_rows(
         ImpactTarget::Purl(text) => {
             let purl =
                 Purl::parse(text.trim()).map_err(|err| invalid("purl", text, err.to_string()))?;
-            let mut sql = "k.purl_key = $2".to_owned();
+            let mut sql = "k.purl_key = $1".to_owned();
             let mut params = vec![purl.package_key()];
             if let Some(version) = purl.version() {
-                sql.push_str(" AND k.version = $3");
+                sql.push_str(" AND k.version = $2");
                 params.push(version.to_owned());
             }
             package_filter = Some((sql, params));
@@ -482,7 +479,7 @@ async fn component_rows(
                 return Err(invalid("component name", name, "empty".to_owned()));
             }
             package_filter = Some((
-                "lower(k.name) = lower($2)".to_owned(),
+                "lower(k.name) = lower($1)".to_owned(),
                 vec![name.to_owned()],
             ));
         }
@@ -497,27 +494,17 @@ async fn component_rows(
         }
     }
     if range.is_some()
-        && let Some((sql, params)) = package_filter.take()
+        && let Some(filter) = package_filter.take()
     {
-        // Renumber `$2…` to `$1…` for a query of its own.
-        let sql = (2..=params.len() + 1).fold(sql, |sql, n| {
-            sql.replace(&format!("${n}"), &format!("${}", n - 1))
-        });
-        candidates = Some((sql, params));
+        candidates = Some(filter);
     }
     if let Some((sql, params)) = package_filter {
-        let sql = format!(
-            "{} WHERE a.retired_at IS NULL AND a.organization_id = \
-             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
-            pairs_sql(&format!("SELECT k.id FROM packages k WHERE {sql}"))
-        );
-        let mut all = vec![Param::Text(Some(organization))];
-        all.extend(params.iter().map(|p| Param::Text(Some(p))));
-        let rows = db.fetch_all(context, &sql, &all).await?;
-        return rows
-            .iter()
-            .map(|row| impact_row(row, None, threat).map_err(|m| db.corrupt(context, m)))
-            .collect();
+        let sql = pairs_sql(&component_pairs_sql(&format!(
+            "SELECT k.id FROM packages k WHERE {sql}"
+        )));
+        let params: Vec<Param<'_>> = params.iter().map(|p| Param::Text(Some(p))).collect();
+        let pairs = read_pairs(db, context, &sql, &params).await?;
+        return affected_assets(db, organization, &pairs, None, threat).await;
     }
     let Some((where_sql, params)) = candidates else {
         return Ok(Vec::new());
@@ -551,37 +538,133 @@ async fn component_rows(
         }
         package_ids.push(id);
     }
-    let mut res = Vec::new();
+    let mut pairs = Vec::new();
     for chunk in package_ids.chunks(ID_CHUNK) {
+        let sql = pairs_sql(&component_pairs_sql(&placeholders(1, chunk.len())));
+        let params: Vec<Param<'_>> = chunk.iter().map(|id| Param::Int(Some(*id))).collect();
+        pairs.extend(read_pairs(db, context, &sql, &params).await?);
+    }
+    affected_assets(db, organization, &pairs, None, threat).await
+}
+
+/// A (product version, package) pair that an impact query found: the package is a
+/// component of the newest SBOM of the product version.
+#[derive(Debug, Clone)]
+struct Pair {
+    product_version_id: i64,
+    package_id: i64,
+    sbom_id: i64,
+    name: String,
+    version: Option<String>,
+    purl: Option<String>,
+}
+
+/// The distinct (product version, package, newest SBOM) triples of components whose package
+/// is in `package_ids` (a subquery or a parameter list).
+fn component_pairs_sql(package_ids: &str) -> String {
+    format!(
+        "SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
+         FROM sbom_components c \
+         JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
+         WHERE c.package_id IN ({package_ids})"
+    )
+}
+
+/// The query that reads [`Pair`]s from `triples` (a query of `pv_id, package_id, sbom_id`).
+fn pairs_sql(triples: &str) -> String {
+    format!(
+        "SELECT m.pv_id, m.package_id, m.sbom_id, k.name, k.version, k.purl \
+         FROM ({triples}) m JOIN packages k ON k.id = m.package_id"
+    )
+}
+
+async fn read_pairs(
+    db: &AssetDb,
+    context: &str,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Vec<Pair>, AssetError> {
+    let rows = db.fetch_all(context, sql, params).await?;
+    let mut res = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let read = || -> Result<Pair, medsbom_sql::SqlError> {
+            Ok(Pair {
+                product_version_id: row.int(0)?,
+                package_id: row.int(1)?,
+                sbom_id: row.int(2)?,
+                name: row.text(3)?,
+                version: row.opt_text(4)?,
+                purl: row.opt_text(5)?,
+            })
+        };
+        res.push(read().map_err(|err| db.corrupt(context, err))?);
+    }
+    Ok(res)
+}
+
+/// The organization's assets (in service) running the product versions of `pairs`, one
+/// row per (asset, pair). The pairs are few (one per affected product version and
+/// package); the assets are many, and come in one packed query per chunk of versions.
+async fn affected_assets(
+    db: &AssetDb,
+    organization: &str,
+    pairs: &[Pair],
+    vulnerability_id: Option<&str>,
+    threat: &ThreatInputs,
+) -> Result<Vec<ImpactRow>, AssetError> {
+    let context = "reading the affected assets";
+    let mut by_version: HashMap<i64, Vec<&Pair>> = HashMap::new();
+    for pair in pairs {
+        by_version
+            .entry(pair.product_version_id)
+            .or_default()
+            .push(pair);
+    }
+    let mut version_ids: Vec<i64> = by_version.keys().copied().collect();
+    version_ids.sort_unstable();
+    let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
+    let mut res = Vec::new();
+    for chunk in version_ids.chunks(ID_CHUNK) {
+        // `+a.organization_id` keeps both planners off the organization's index (every
+        // asset of a hospital is in it; SQLite's sampled statistics can make it look
+        // selective) and on `assets_product_version`.
         let sql = format!(
-            "{} WHERE a.retired_at IS NULL AND a.organization_id = \
-             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1)",
-            pairs_sql(&placeholders(2, chunk.len()))
+            "FROM assets a WHERE a.retired_at IS NULL AND +a.organization_id = \
+             (SELECT id FROM organizations WHERE kind = 'provider' AND name = $1) \
+             AND a.product_version_id IN ({})",
+            placeholders(2, chunk.len())
         );
-        let mut all = vec![Param::Text(Some(organization))];
-        all.extend(chunk.iter().map(|id| Param::Int(Some(*id))));
-        let rows = db.fetch_all(context, &sql, &all).await?;
-        for row in &rows {
-            res.push(impact_row(row, None, threat).map_err(|m| db.corrupt(context, m))?);
+        let mut params = vec![Param::Text(Some(organization))];
+        params.extend(chunk.iter().map(|id| Param::Int(Some(*id))));
+        let assets = db
+            .fetch_all_packed(context, ASSET_COLUMNS, &sql, &params)
+            .await?;
+        for asset in &assets {
+            let version_id = asset
+                .int(N_ASSET_COLUMNS)
+                .map_err(|err| db.corrupt(context, err))?;
+            for pair in by_version.get(&version_id).into_iter().flatten() {
+                let extra = vec![
+                    Value::Int(pair.package_id),
+                    Value::Text(pair.name.clone()),
+                    text(&pair.version),
+                    text(&pair.purl),
+                    Value::Null,
+                    Value::Int(pair.sbom_id),
+                ];
+                let row = asset.prefix_with(N_ASSET_COLUMNS, extra);
+                res.push(
+                    impact_row(&row, vulnerability_id, threat)
+                        .map_err(|message| db.corrupt(context, message))?,
+                );
+            }
         }
     }
     Ok(res)
 }
 
-/// The impact query for the packages `package_ids` (a subquery or a parameter list).
-fn pairs_sql(package_ids: &str) -> String {
-    format!(
-        "SELECT {ROW_COLUMNS} FROM \
-         (SELECT DISTINCT pv.id AS pv_id, c.package_id AS package_id, c.sbom_id AS sbom_id \
-          FROM sbom_components c \
-          JOIN product_versions pv ON pv.latest_sbom_id = c.sbom_id \
-          WHERE c.package_id IN ({package_ids})) m \
-         JOIN assets a ON a.product_version_id = m.pv_id \
-         JOIN packages k ON k.id = m.package_id"
-    )
-}
-
-/// Reads a row of [`ROW_COLUMNS`] and computes its priority.
+/// Reads an impact row (the [`N_ASSET_COLUMNS`] asset columns, then package id, name,
+/// version, purl, VEX status and SBOM id) and computes its priority.
 pub(crate) fn impact_row(
     row: &Row,
     vulnerability_id: Option<&str>,

@@ -825,7 +825,7 @@ async fn load_records(tx: &mut Tx, organization_id: i64) -> Result<Vec<Record>, 
         let read = || -> Result<Record, String> {
             let id = row.int(0)?;
             // The asset columns follow the id.
-            let shifted = Row::skip_first(row);
+            let shifted = row.skip_first();
             let asset = asset_from_row(&shifted)?;
             let mut values = asset.fields.clone();
             if let Some(level) = asset.criticality {

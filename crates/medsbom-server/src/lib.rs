@@ -64,7 +64,7 @@ impl ServerDb {
     /// does: a `postgres://` URL, a `sqlite:` URL or a file path.
     pub async fn open(url: &str) -> Result<ServerDb, ServerError> {
         let store = Store::open(url).await?;
-        let db = db::Db::attach(&store, url).await?;
+        let db = db::attach(&store, url).await?;
         Ok(ServerDb { store, db })
     }
 

@@ -254,7 +254,7 @@ pub async fn product_owner(db: &ServerDb, product_id: i64) -> Result<Option<i64>
             &[Param::Int(Some(product_id))],
         )
         .await?;
-    row.map(|row| row.int(0)).transpose()
+    Ok(row.map(|row| row.int(0)).transpose()?)
 }
 
 /// Whether a manufacturer of this name is a tenant here (has users). A provider may not file

@@ -15,6 +15,17 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
 
+/// A row error as text, for callers that report row shapes as plain messages (the driver's
+/// error keeps its own text).
+impl From<SqlError> for String {
+    fn from(err: SqlError) -> String {
+        match err {
+            SqlError::Shape(message) => message,
+            other => other.to_string(),
+        }
+    }
+}
+
 /// A failed statement or a row of unexpected shape.
 #[derive(Debug, thiserror::Error)]
 pub enum SqlError {
@@ -75,6 +86,16 @@ impl Db {
                 Ok(Db::sqlite(pool, name))
             }
         }
+    }
+}
+
+/// The SQL for "now" as ISO 8601 UTC text on either backend, as the schema's defaults
+/// write it.
+pub fn now_sql(postgres: bool) -> &'static str {
+    if postgres {
+        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    } else {
+        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
     }
 }
 
@@ -153,6 +174,22 @@ pub struct Row {
 }
 
 impl Row {
+    /// The first `n` values of the row followed by `extra`.
+    #[must_use]
+    pub fn prefix_with(&self, n: usize, extra: Vec<Value>) -> Row {
+        let mut values: Vec<Value> = self.values.iter().take(n).cloned().collect();
+        values.extend(extra);
+        Row { values }
+    }
+
+    /// The same row without its first column.
+    #[must_use]
+    pub fn skip_first(&self) -> Row {
+        Row {
+            values: self.values.iter().skip(1).cloned().collect(),
+        }
+    }
+
     fn value(&self, idx: usize) -> Result<&Value, SqlError> {
         self.values
             .get(idx)
@@ -276,6 +313,102 @@ impl Db {
         })
     }
 
+    /// Whether this is the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// Runs a query outside any explicit transaction and returns all rows.
+    pub async fn fetch_all(
+        &self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, SqlError> {
+        let res = match &self.pool {
+            Pool::Sqlite(pool) => match sqlite_query(sql, params).fetch_all(pool).await {
+                Ok(rows) => rows.iter().map(sqlite_row).collect(),
+                Err(err) => Err(err),
+            },
+            Pool::Postgres(pool) => match pg_query(sql, params).fetch_all(pool).await {
+                Ok(rows) => rows.iter().map(pg_row).collect(),
+                Err(err) => Err(err),
+            },
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+
+    /// Runs `SELECT {columns} {rest}` outside any explicit transaction and returns all
+    /// rows, as [`Db::fetch_all`] does, for results of thousands of rows.
+    ///
+    /// On SQLite the rows come back packed into one JSON text that SQLite builds
+    /// (`json_group_array(json_array(…))`) and this function decodes: sqlx hands every row
+    /// and every value over from its worker thread one by one, which costs several times
+    /// the query itself for a few thousand rows. `columns` must be integers, texts or
+    /// NULLs (SQLite's JSON cannot hold a BLOB, and a real would come back rounded to 15
+    /// digits). On PostgreSQL the query runs as written.
+    pub async fn fetch_all_packed(
+        &self,
+        context: &str,
+        columns: &str,
+        rest: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, SqlError> {
+        match &self.pool {
+            Pool::Sqlite(_) => {
+                let sql = format!("SELECT json_group_array(json_array({columns})) {rest}");
+                let packed = self.fetch_all(context, &sql, params).await?;
+                match packed.first() {
+                    Some(row) => unpack_rows(&row.text(0)?),
+                    None => Ok(Vec::new()),
+                }
+            }
+            Pool::Postgres(_) => {
+                let sql = format!("SELECT {columns} {rest}");
+                self.fetch_all(context, &sql, params).await
+            }
+        }
+    }
+
+    /// Runs a query outside any explicit transaction and returns its first row, if any.
+    pub async fn fetch_optional(
+        &self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<Row>, SqlError> {
+        Ok(self
+            .fetch_all(context, sql, params)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// Runs a statement outside any explicit transaction; returns the rows affected.
+    pub async fn execute(
+        &self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, SqlError> {
+        let res = match &self.pool {
+            Pool::Sqlite(pool) => sqlite_query(sql, params)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()),
+            Pool::Postgres(pool) => pg_query(sql, params)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()),
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+
+    /// The SQL for "now" as ISO 8601 UTC text, as the schema's defaults write it.
+    pub fn now_sql(&self) -> &'static str {
+        now_sql(self.is_postgres())
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         match &self.pool {
@@ -311,6 +444,20 @@ impl Tx {
         res.map_err(|source| db_error(&self.name, context, source))
     }
 
+    /// Runs a query inside the transaction and returns its first row, if any.
+    pub async fn fetch_optional(
+        &mut self,
+        context: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<Row>, SqlError> {
+        Ok(self
+            .fetch_all(context, sql, params)
+            .await?
+            .into_iter()
+            .next())
+    }
+
     /// Runs a statement inside the transaction; returns the rows affected.
     pub async fn execute(
         &mut self,
@@ -327,6 +474,25 @@ impl Tx {
                 .execute(&mut **tx)
                 .await
                 .map(|done| done.rows_affected()),
+        };
+        res.map_err(|source| db_error(&self.name, context, source))
+    }
+
+    /// The SQL for "now" as ISO 8601 UTC text, as the schema's defaults write it.
+    pub fn now_sql(&self) -> &'static str {
+        now_sql(self.is_postgres())
+    }
+
+    /// The database as shown in messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Rolls the transaction back (a dry run).
+    pub async fn rollback(self, context: &str) -> Result<(), SqlError> {
+        let res = match self.inner {
+            TxInner::Sqlite(tx) => tx.rollback().await,
+            TxInner::Postgres(tx) => tx.rollback().await,
         };
         res.map_err(|source| db_error(&self.name, context, source))
     }
@@ -505,5 +671,49 @@ fn unexpected_type(idx: usize, type_name: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: idx.to_string(),
         source: format!("medsbom reads no columns of type {type_name}").into(),
+    }
+}
+
+/// The rows of a `json_group_array(json_array(…))` text ([`Db::fetch_all_packed`]).
+fn unpack_rows(json: &str) -> Result<Vec<Row>, SqlError> {
+    let rows: Vec<Vec<Value>> =
+        serde_json::from_str(json).map_err(|err| SqlError::Shape(format!("packed rows: {err}")))?;
+    Ok(rows.into_iter().map(|values| Row { values }).collect())
+}
+
+/// A JSON scalar as a [`Value`]: null, an integer (a boolean as 0 or 1), a number, a text.
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        struct ValueVisitor;
+        impl serde::de::Visitor<'_> for ValueVisitor {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("null, a number or a string")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Value, E> {
+                Ok(Value::Int(i64::from(value)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Value, E> {
+                Ok(Value::Int(value))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Value, E> {
+                i64::try_from(value)
+                    .map(Value::Int)
+                    .map_err(|_| E::custom(format!("integer {value} out of range")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+                Ok(Value::Real(value))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Value, E> {
+                Ok(Value::Text(value.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Value, E> {
+                Ok(Value::Text(value))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
     }
 }

@@ -16,6 +16,10 @@
 //! Without `--sqlite`, a temporary SQLite file is used; PostgreSQL runs only with
 //! `--postgres` (use an empty database or schema: `?options=-c%20search_path%3Dbench`).
 
+/// The allocator of the `medsbom` binary, so that figures match what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
