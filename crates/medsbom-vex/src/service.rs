@@ -1304,9 +1304,8 @@ async fn finding_contexts(
     let mut by_name: HashMap<(&str, &str), Option<i64>> = HashMap::new();
     for key in keys.iter().filter(|key| key.sbom_id.is_none()) {
         let name = (key.product.as_str(), key.product_version.as_str());
-        if !by_name.contains_key(&name) {
-            let sbom_id = latest_sbom_by_name(&mut tx, name.0, name.1).await?;
-            by_name.insert(name, sbom_id);
+        if let std::collections::hash_map::Entry::Vacant(entry) = by_name.entry(name) {
+            entry.insert(latest_sbom_by_name(&mut tx, name.0, name.1).await?);
         }
     }
     let sbom_of = |key: &FindingKey| {
