@@ -6,10 +6,7 @@
 use medsbom_store::{OpenOptions, Store};
 
 use crate::AssetError;
-pub(crate) use medsbom_sql::{Param, Row, Value, placeholders};
-
-/// Parameters per statement at most (SQLite allows 32766, PostgreSQL 65535).
-pub(crate) const MAX_PARAMS: usize = medsbom_sql::MAX_PARAMS;
+pub(crate) use medsbom_sql::{Param, Row, Value, placeholders, rows_per_statement};
 
 /// The store with the inventory tables.
 ///
