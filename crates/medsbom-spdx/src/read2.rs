@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
 use medsbom_model::{
-    Component, ComponentType, DOCUMENT_REF, Diagnostic, ExternalRef, Hash, Identifier, License,
-    Location, Milestone, ParseError, Parsed, Party, PartyKind, Property, Relationship,
-    RelationshipKind, Sbom, SbomFormat, Support, SwidRef, normalize_hash_algorithm,
+    Component, ComponentExtraFields, ComponentType, DOCUMENT_REF, Diagnostic, ExternalRef, Hash,
+    Identifier, License, Location, Milestone, ParseError, Parsed, Party, PartyKind, Property,
+    Relationship, RelationshipKind, Sbom, SbomFormat, Support, SwidRef, normalize_hash_algorithm,
 };
 
 use crate::agent::{self, Creator};
@@ -509,18 +509,39 @@ fn normalize_relationship(from: &str, spdx_type: &str, to: &str) -> Relationship
 
 /// The component for a package, and the SPDXIDs of its `hasFiles`.
 fn package_component(
+    mut package: Package,
+    location: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Component, Vec<String>) {
+    let annotations = std::mem::take(&mut package.annotations);
+    let (mut component, has_files) = package_fields(package, location, diagnostics);
+    annotate_package(&mut component, &annotations);
+    (component, has_files)
+}
+
+/// A package's component from everything but its annotations ([`annotate_package`] adds
+/// those), and the SPDXIDs of its `hasFiles`.
+pub(crate) fn package_fields(
     package: Package,
     location: &Location,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Component, Vec<String>) {
+    debug_assert!(
+        package.annotations.is_empty(),
+        "annotations are added apart"
+    );
     let mut component = Component {
         bom_ref: package.spdx_id.unwrap_or_default(),
         name: package.name.unwrap_or_default(),
         version: package.version_info,
+        ..Component::default()
+    };
+    // The less common fields are gathered here and allocated only when one is set.
+    let mut extra = ComponentExtraFields {
         description: package.description.or(package.summary),
         license_concluded: package.license_concluded,
         copyright: package.copyright_text,
-        ..Component::default()
+        ..ComponentExtraFields::default()
     };
     if let Some(purpose) = package.primary_package_purpose.as_deref() {
         component.kind = package_kind(purpose);
@@ -529,7 +550,7 @@ fn package_component(
         component.supplier = Some(party_or_warn(supplier, "supplier", location, diagnostics));
     }
     if let Some(originator) = package.originator.as_deref() {
-        component.authors.push(party_or_warn(
+        extra.authors.push(party_or_warn(
             originator,
             "originator",
             location,
@@ -538,87 +559,132 @@ fn package_component(
     }
     component.hashes = hashes(&package.checksums);
     if let Some(declared) = package.license_declared {
-        component.licenses.push(License::Expression(declared));
+        component.licenses = vec![License::Expression(declared)];
     }
+    let n_cpes = package
+        .external_refs
+        .iter()
+        .filter(|r| is_cpe_type(r.reference_type.trim()))
+        .count();
+    component.cpes.reserve_exact(n_cpes);
     for external_ref in package.external_refs {
-        add_external_ref(&mut component, external_ref);
+        add_external_ref(&mut component, &mut extra, external_ref);
     }
     if let Some(url) = package.download_location.filter(|u| is_asserted_url(u)) {
-        component.external_refs.push(ExternalRef {
+        extra.external_refs.push(ExternalRef {
             kind: "distribution".to_owned(),
             url,
             comment: None,
         });
     }
     if let Some(url) = package.homepage.filter(|u| is_asserted_url(u)) {
-        component.external_refs.push(ExternalRef {
+        extra.external_refs.push(ExternalRef {
             kind: "website".to_owned(),
             url,
             comment: None,
         });
     }
-    let mut support = Support::default();
+    component.extra = extra.into();
     if let Some(text) = package.valid_until_date.as_deref() {
-        support.end_of_support = Some(Milestone::new("endOfSupport", text));
+        component.support.end_of_support = Some(Milestone::new("endOfSupport", text));
     }
     if let Some(text) = package.release_date.as_deref() {
-        support.milestones.push(Milestone::new("releaseDate", text));
+        component
+            .support
+            .milestones
+            .push(Milestone::new("releaseDate", text));
     }
     if let Some(text) = package.built_date.as_deref() {
-        support.milestones.push(Milestone::new("builtDate", text));
+        component
+            .support
+            .milestones
+            .push(Milestone::new("builtDate", text));
     }
+    (component, package.has_files)
+}
+
+/// Adds a package's annotations to its component: properties, support data, and medsbom's own
+/// annotations for what SPDX 2.3 has no field for.
+pub(crate) fn annotate_package(component: &mut Component, annotations: &[Annotation]) {
     read_annotations(
-        &package.annotations,
+        annotations,
         &mut component.properties,
-        &mut support,
+        &mut component.support,
     );
-    component.support = support;
-    // medsbom's own annotations for what SPDX 2.3 has no field for.
     for property in &component.properties {
         let is_other = matches!(&component.kind, ComponentType::Other(other) if other.eq_ignore_ascii_case("OTHER"));
         if property.name == convention::COMPONENT_TYPE_KEY && is_other {
             component.kind = ComponentType::parse(&property.value);
         } else if property.name == convention::ORIGINATOR_KEY {
-            component.authors.push(agent::parse_party(&property.value));
+            component
+                .extra
+                .authors
+                .push(agent::parse_party(&property.value));
         }
     }
-    (component, package.has_files)
 }
 
-fn file_component(file: File) -> Component {
-    let mut component = Component {
+/// A file's component from everything but its annotations ([`annotate_element`] adds those).
+pub(crate) fn file_fields(file: File) -> Component {
+    debug_assert!(file.annotations.is_empty(), "annotations are added apart");
+    Component {
         bom_ref: file.spdx_id.unwrap_or_default(),
         kind: ComponentType::File,
         name: file.file_name.unwrap_or_default(),
-        description: file.comment,
-        license_concluded: file.license_concluded,
-        copyright: file.copyright_text,
         hashes: hashes(&file.checksums),
+        extra: ComponentExtraFields {
+            description: file.comment,
+            license_concluded: file.license_concluded,
+            copyright: file.copyright_text,
+            ..ComponentExtraFields::default()
+        }
+        .into(),
         ..Component::default()
-    };
-    let mut support = Support::default();
-    read_annotations(&file.annotations, &mut component.properties, &mut support);
-    component.support = support;
+    }
+}
+
+fn file_component(mut file: File) -> Component {
+    let annotations = std::mem::take(&mut file.annotations);
+    let mut component = file_fields(file);
+    annotate_element(&mut component, &annotations);
     component
 }
 
-fn snippet_component(snippet: Snippet) -> Component {
-    let mut component = Component {
+/// A snippet's component from everything but its annotations ([`annotate_element`] adds
+/// those).
+pub(crate) fn snippet_fields(snippet: Snippet) -> Component {
+    debug_assert!(
+        snippet.annotations.is_empty(),
+        "annotations are added apart"
+    );
+    Component {
         bom_ref: snippet.spdx_id.unwrap_or_default(),
         kind: ComponentType::File,
         name: snippet.name.unwrap_or_default(),
-        license_concluded: snippet.license_concluded,
-        copyright: snippet.copyright_text,
+        extra: ComponentExtraFields {
+            license_concluded: snippet.license_concluded,
+            copyright: snippet.copyright_text,
+            ..ComponentExtraFields::default()
+        }
+        .into(),
         ..Component::default()
-    };
-    let mut support = Support::default();
-    read_annotations(
-        &snippet.annotations,
-        &mut component.properties,
-        &mut support,
-    );
-    component.support = support;
+    }
+}
+
+fn snippet_component(mut snippet: Snippet) -> Component {
+    let annotations = std::mem::take(&mut snippet.annotations);
+    let mut component = snippet_fields(snippet);
+    annotate_element(&mut component, &annotations);
     component
+}
+
+/// Adds a file's or snippet's annotations to its component: properties and support data.
+pub(crate) fn annotate_element(component: &mut Component, annotations: &[Annotation]) {
+    read_annotations(
+        annotations,
+        &mut component.properties,
+        &mut component.support,
+    );
 }
 
 /// Annotations → properties (verbatim) and support data (structured comments).
@@ -630,6 +696,8 @@ fn read_annotations(
     if annotations.is_empty() {
         return;
     }
+    // Exact size: a vector grown from empty by one push reserves room for four.
+    properties.reserve_exact(annotations.len());
     let mut lines = Vec::new();
     for annotation in annotations {
         let comment = annotation.comment.as_deref().unwrap_or("");
@@ -705,9 +773,19 @@ fn is_asserted_url(text: &str) -> bool {
     !text.trim().is_empty() && !is_none_or_noassertion(text)
 }
 
+/// Whether an external reference type is a CPE (`cpe22Type`, `cpe23Type`).
+fn is_cpe_type(reference_type: &str) -> bool {
+    reference_type.eq_ignore_ascii_case("cpe22Type")
+        || reference_type.eq_ignore_ascii_case("cpe23Type")
+}
+
 /// External references by type: purl, CPE and SWID to their fields, persistent ids and
 /// package-manager coordinates to other identifiers, the rest to external references.
-fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::ExternalRef) {
+fn add_external_ref(
+    component: &mut Component,
+    extra: &mut ComponentExtraFields,
+    external_ref: crate::spdx2::ExternalRef,
+) {
     let reference_type = external_ref.reference_type.trim();
     let locator = external_ref.reference_locator.trim().to_owned();
     let category = external_ref.reference_category.trim();
@@ -721,9 +799,9 @@ fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::Exter
     };
     match () {
         () if is("purl") && component.purl.is_none() => component.purl = Some(locator),
-        () if is("cpe22Type") || is("cpe23Type") => component.cpes.push(locator),
-        () if is("swid") && component.swid.is_none() => {
-            component.swid = Some(SwidRef {
+        () if is_cpe_type(reference_type) => component.cpes.push(locator),
+        () if is("swid") && extra.swid.is_none() => {
+            extra.swid = Some(SwidRef {
                 tag_id: locator,
                 ..SwidRef::default()
             });
@@ -732,12 +810,12 @@ fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::Exter
             || is_category("PACKAGE-MANAGER")
             || ["purl", "swid", "swh", "gitoid"].iter().any(|t| is(t)) =>
         {
-            component.other_identifiers.push(Identifier {
+            extra.other_identifiers.push(Identifier {
                 kind: reference_type.to_owned(),
                 value: locator,
             });
         }
-        _ => component.external_refs.push(ExternalRef {
+        _ => extra.external_refs.push(ExternalRef {
             kind: reference_type.to_owned(),
             url: locator,
             comment: external_ref.comment,
