@@ -490,6 +490,12 @@ pub struct Hash {
 /// `sha1` → `SHA-1`, `SHA3-256` unchanged, `BLAKE2b-256` unchanged.
 #[must_use]
 pub fn normalize_hash_algorithm(text: &str) -> String {
+    // The CycloneDX spellings, the common case, are already normalized.
+    if let "MD5" | "SHA-1" | "SHA-224" | "SHA-256" | "SHA-384" | "SHA-512" | "SHA3-256"
+    | "SHA3-384" | "SHA3-512" | "BLAKE2b-256" | "BLAKE2b-384" | "BLAKE2b-512" | "BLAKE3" = text
+    {
+        return text.to_owned();
+    }
     let upper = text.trim().to_ascii_uppercase().replace('_', "-");
     match upper.as_str() {
         "SHA1" | "SHA-1" => "SHA-1".to_owned(),
