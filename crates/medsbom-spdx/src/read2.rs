@@ -27,6 +27,37 @@ pub(crate) enum Syntax {
     TagValue,
 }
 
+/// A relationship as the document writes it, borrowed from wherever it was read.
+pub(crate) struct RelationshipText<'t> {
+    /// `spdxElementId`.
+    pub(crate) from: &'t str,
+    /// `relationshipType`.
+    pub(crate) kind: &'t str,
+    /// `relatedSpdxElement`.
+    pub(crate) to: &'t str,
+    /// `comment`.
+    pub(crate) comment: Option<&'t str>,
+    /// 1-based line in a tag-value document.
+    pub(crate) line: Option<u64>,
+}
+
+/// An annotation's type and comment: what the model keeps of it.
+pub(crate) struct AnnotationText<'t> {
+    /// `annotationType`.
+    pub(crate) annotation_type: Option<&'t str>,
+    /// `comment` (empty when missing).
+    pub(crate) comment: &'t str,
+}
+
+impl<'t> From<&'t Annotation> for AnnotationText<'t> {
+    fn from(annotation: &'t Annotation) -> AnnotationText<'t> {
+        AnnotationText {
+            annotation_type: annotation.annotation_type.as_deref(),
+            comment: annotation.comment.as_deref().unwrap_or(""),
+        }
+    }
+}
+
 /// Converts a deserialized SPDX 2 document. Fails only when the input is not an SPDX 2
 /// document at all (neither `spdxVersion` nor `SPDXID`).
 pub(crate) fn convert(
@@ -84,6 +115,40 @@ impl Converter {
         }
     }
 
+    /// Sets the diagnostics of parsing, which are reported first (tag-value parses while it
+    /// converts, so they are known only at the end).
+    pub(crate) fn set_parse_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.parse_diagnostics = diagnostics;
+    }
+
+    /// Records that the file `file_id` belongs to the package converted as component
+    /// `package_idx` (tag-value: files follow their package), as a `hasFiles` entry would.
+    /// Calls must come in package order.
+    pub(crate) fn add_package_file(&mut self, package_idx: usize, file_id: String) {
+        match self.has_files.last_mut() {
+            Some((idx, files)) if *idx == package_idx => files.push(file_id),
+            _ => self.has_files.push((package_idx, vec![file_id])),
+        }
+    }
+
+    /// Adds annotations to the converted element at `idx`, as if they had been part of it:
+    /// properties, support data and, for packages, medsbom's own annotations.
+    pub(crate) fn annotate<'t>(
+        &mut self,
+        idx: usize,
+        annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+    ) {
+        let is_package = idx < self.n_packages;
+        let Some(component) = self.components.get_mut(idx) else {
+            return;
+        };
+        if is_package {
+            annotate_package(component, annotations);
+        } else {
+            annotate_element(component, annotations);
+        }
+    }
+
     /// Converts the next package.
     pub(crate) fn package(&mut self, package: Package) {
         let idx = self.n_packages;
@@ -138,7 +203,32 @@ impl Converter {
 
     /// Converts the rest of the document: its own fields, the packages, files and snippets
     /// still in it (after those already converted) and the relationships.
-    pub(crate) fn finish(mut self, doc: Document) -> Result<Parsed, ParseError> {
+    pub(crate) fn finish(self, mut doc: Document) -> Result<Parsed, ParseError> {
+        let relationships = std::mem::take(&mut doc.relationships);
+        let n_relationships = relationships.len();
+        self.finish_with(doc, n_relationships, |visit| {
+            // Each relationship of the document is dropped once converted.
+            for relationship in relationships {
+                visit(RelationshipText {
+                    from: &relationship.spdx_element_id,
+                    kind: &relationship.relationship_type,
+                    to: &relationship.related_spdx_element,
+                    comment: relationship.comment.as_deref(),
+                    line: relationship.line,
+                });
+            }
+        })
+    }
+
+    /// [`Converter::finish`] with the `n_relationships` relationships handed over by
+    /// `relationships`, which calls its argument once per relationship in document order
+    /// (`doc.relationships` is not read).
+    pub(crate) fn finish_with(
+        mut self,
+        doc: Document,
+        n_relationships: usize,
+        relationships: impl FnOnce(&mut dyn FnMut(RelationshipText<'_>)),
+    ) -> Result<Parsed, ParseError> {
         let syntax = self.syntax;
         let mut diagnostics = std::mem::take(&mut self.parse_diagnostics);
         if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
@@ -228,32 +318,33 @@ impl Converter {
         diagnostics.append(&mut self.diagnostics);
         let ids = self.ids;
         sbom.components = self.components;
-        let mut relationships = RelationshipSet::default();
+        let mut set = RelationshipSet::default();
         let n_has_files: usize = self.has_files.iter().map(|(_, files)| files.len()).sum();
-        relationships.reserve(doc.document_describes.len() + n_has_files + doc.relationships.len());
+        set.reserve(doc.document_describes.len() + n_has_files + n_relationships);
         for described in &doc.document_describes {
-            relationships.push(DOCUMENT_REF, "DESCRIBES", described);
+            set.push(DOCUMENT_REF, "DESCRIBES", described);
         }
         for (idx, has_files) in &self.has_files {
             if let Some(component) = sbom.components.get(*idx) {
                 for file in has_files {
-                    relationships.push(&component.bom_ref, "CONTAINS", file);
+                    set.push(&component.bom_ref, "CONTAINS", file);
                 }
             }
         }
 
-        // Each relationship of the document is dropped once converted.
-        for (idx, relationship) in doc.relationships.into_iter().enumerate() {
+        let mut idx = 0;
+        relationships(&mut |relationship| {
             let location = element_location(syntax, "relationships", idx, relationship.line);
-            let from = relationship.spdx_element_id.trim();
-            let to = relationship.related_spdx_element.trim();
-            let kind = relationship.relationship_type.trim();
+            idx += 1;
+            let from = relationship.from.trim();
+            let to = relationship.to.trim();
+            let kind = relationship.kind.trim();
             if from.is_empty() || to.is_empty() || kind.is_empty() {
                 diagnostics.push(Diagnostic::error(
                     location,
                     "relationship lacks spdxElementId, relationshipType or relatedSpdxElement",
                 ));
-                continue;
+                return;
             }
             for endpoint in [from, to] {
                 if !ids.contains(endpoint) && !is_outside_reference(endpoint) {
@@ -268,13 +359,13 @@ impl Converter {
             }
             // medsbom writes a type SPDX 2.3 lacks (CycloneDX `provides`, SPDX 3 `trainedOn`) as
             // OTHER with the type in the comment; read it back as that type.
-            match relationship.comment.as_deref().map(str::trim) {
+            match relationship.comment.map(str::trim) {
                 Some(comment) if kind == "OTHER" && is_type_name(comment) => {
-                    relationships.push_custom(from, kind, comment, to);
+                    set.push_custom(from, kind, comment, to);
                 }
-                _ => relationships.push(from, kind, to),
+                _ => set.push(from, kind, to),
             }
-        }
+        });
         for described in &doc.document_describes {
             if !ids.contains(described) && !is_outside_reference(described) {
                 diagnostics.push(Diagnostic::warning(
@@ -287,7 +378,7 @@ impl Converter {
             }
         }
 
-        sbom.relationships = relationships.items;
+        sbom.relationships = set.items;
         let mut seen_roots = HashSet::new();
         for relationship in &sbom.relationships {
             if relationship.kind == RelationshipKind::Describes
@@ -515,13 +606,13 @@ fn package_component(
 ) -> (Component, Vec<String>) {
     let annotations = std::mem::take(&mut package.annotations);
     let (mut component, has_files) = package_fields(package, location, diagnostics);
-    annotate_package(&mut component, &annotations);
+    annotate_package(&mut component, annotations.iter().map(AnnotationText::from));
     (component, has_files)
 }
 
 /// A package's component from everything but its annotations ([`annotate_package`] adds
 /// those), and the SPDXIDs of its `hasFiles`.
-pub(crate) fn package_fields(
+fn package_fields(
     package: Package,
     location: &Location,
     diagnostics: &mut Vec<Diagnostic>,
@@ -605,7 +696,10 @@ pub(crate) fn package_fields(
 
 /// Adds a package's annotations to its component: properties, support data, and medsbom's own
 /// annotations for what SPDX 2.3 has no field for.
-pub(crate) fn annotate_package(component: &mut Component, annotations: &[Annotation]) {
+fn annotate_package<'t>(
+    component: &mut Component,
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+) {
     read_annotations(
         annotations,
         &mut component.properties,
@@ -625,7 +719,7 @@ pub(crate) fn annotate_package(component: &mut Component, annotations: &[Annotat
 }
 
 /// A file's component from everything but its annotations ([`annotate_element`] adds those).
-pub(crate) fn file_fields(file: File) -> Component {
+fn file_fields(file: File) -> Component {
     debug_assert!(file.annotations.is_empty(), "annotations are added apart");
     Component {
         bom_ref: file.spdx_id.unwrap_or_default(),
@@ -646,13 +740,13 @@ pub(crate) fn file_fields(file: File) -> Component {
 fn file_component(mut file: File) -> Component {
     let annotations = std::mem::take(&mut file.annotations);
     let mut component = file_fields(file);
-    annotate_element(&mut component, &annotations);
+    annotate_element(&mut component, annotations.iter().map(AnnotationText::from));
     component
 }
 
 /// A snippet's component from everything but its annotations ([`annotate_element`] adds
 /// those).
-pub(crate) fn snippet_fields(snippet: Snippet) -> Component {
+fn snippet_fields(snippet: Snippet) -> Component {
     debug_assert!(
         snippet.annotations.is_empty(),
         "annotations are added apart"
@@ -674,12 +768,15 @@ pub(crate) fn snippet_fields(snippet: Snippet) -> Component {
 fn snippet_component(mut snippet: Snippet) -> Component {
     let annotations = std::mem::take(&mut snippet.annotations);
     let mut component = snippet_fields(snippet);
-    annotate_element(&mut component, &annotations);
+    annotate_element(&mut component, annotations.iter().map(AnnotationText::from));
     component
 }
 
 /// Adds a file's or snippet's annotations to its component: properties and support data.
-pub(crate) fn annotate_element(component: &mut Component, annotations: &[Annotation]) {
+fn annotate_element<'t>(
+    component: &mut Component,
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+) {
     read_annotations(
         annotations,
         &mut component.properties,
@@ -688,24 +785,23 @@ pub(crate) fn annotate_element(component: &mut Component, annotations: &[Annotat
 }
 
 /// Annotations → properties (verbatim) and support data (structured comments).
-fn read_annotations(
-    annotations: &[Annotation],
+fn read_annotations<'t>(
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
     properties: &mut Vec<Property>,
     support: &mut Support,
 ) {
-    if annotations.is_empty() {
+    if annotations.len() == 0 {
         return;
     }
     // Exact size: a vector grown from empty by one push reserves room for four.
     properties.reserve_exact(annotations.len());
     let mut lines = Vec::new();
     for annotation in annotations {
-        let comment = annotation.comment.as_deref().unwrap_or("");
         properties.push(convention::annotation_property(
-            annotation.annotation_type.as_deref(),
-            comment,
+            annotation.annotation_type,
+            annotation.comment,
         ));
-        convention::structured_lines(comment, &mut lines);
+        convention::structured_lines(annotation.comment, &mut lines);
     }
     convention::apply_support(&lines, support);
 }
