@@ -173,7 +173,7 @@ fn identity(component: &Component, purl: Option<Result<Purl, &str>>) -> Option<S
     if name.is_empty() {
         return None;
     }
-    let group = component.group.as_deref().unwrap_or("").trim();
+    let group = component.extra.group.as_deref().unwrap_or("").trim();
     let version = component.version.as_deref().unwrap_or("").trim();
     let hash = component.hashes.first().map_or("", |h| h.value.trim());
     Some(format!("{group}\u{1f}{name}\u{1f}{version}\u{1f}{hash}"))
@@ -353,6 +353,7 @@ fn reachability(scope: &Scope<'_>, res: &mut Vec<Finding>) -> Option<Vec<bool>> 
     }
     for (idx, component) in sbom.components.iter().enumerate() {
         if let Some(parent) = component
+            .extra
             .parent
             .as_deref()
             .and_then(|p| scope.by_ref.get(p))

@@ -173,7 +173,7 @@ fn document_section(
     if let Some(supplier) = sbom
         .root_components()
         .find(|c| c.kind != ComponentType::File)
-        .and_then(|c| c.supplier.as_ref().or(c.manufacturer.as_ref()))
+        .and_then(|c| c.supplier.as_ref().or(c.extra.manufacturer.as_ref()))
         .or(sbom.supplier.as_ref())
         .or(sbom.manufacturer.as_ref())
         .filter(|party| party.is_asserted())

@@ -127,12 +127,14 @@ fn component_passes(
         },
         Element::ConcludedLicense => match scope.flavor {
             Flavor::Spdx2 | Flavor::Spdx3 => component
+                .extra
                 .license_concluded
                 .as_deref()
                 .is_some_and(|text| !is_blank_or_noassertion(text)),
             Flavor::Other => has_license(component),
         },
         Element::Copyright => component
+            .extra
             .copyright
             .as_deref()
             .is_some_and(|text| !is_blank_or_noassertion(text)),
@@ -157,6 +159,7 @@ fn has_supplier(flavor: Flavor, component: &Component) -> bool {
     // and the reference checker accepts nothing but `supplier`.
     flavor == Flavor::Other
         && component
+            .extra
             .manufacturer
             .as_ref()
             .is_some_and(|p| p.is_asserted())
@@ -169,10 +172,12 @@ fn has_unique_identifier(component: &Component) -> bool {
         .is_some_and(|p| !p.trim().is_empty())
         || component.cpes.iter().any(|c| !c.trim().is_empty())
         || component
+            .extra
             .swid
             .as_ref()
             .is_some_and(|s| !s.tag_id.trim().is_empty())
         || component
+            .extra
             .other_identifiers
             .iter()
             .any(|i| !i.value.trim().is_empty())
@@ -186,7 +191,7 @@ pub(crate) fn has_software_identifier(component: &Component) -> bool {
         .as_deref()
         .is_some_and(|p| !p.trim().is_empty())
         || component.cpes.iter().any(|c| !c.trim().is_empty())
-        || component.other_identifiers.iter().any(|identifier| {
+        || component.extra.other_identifiers.iter().any(|identifier| {
             let kind = identifier.kind.to_ascii_lowercase();
             let value = identifier.value.trim();
             !value.is_empty()
@@ -204,6 +209,7 @@ fn has_license(component: &Component) -> bool {
         .iter()
         .any(|l| !is_blank_or_noassertion(l.text()))
         || component
+            .extra
             .license_concluded
             .as_deref()
             .is_some_and(|text| !is_blank_or_noassertion(text))
@@ -291,10 +297,12 @@ fn dependency_relationship(scope: &Scope<'_>) -> Verdict {
                         | RelationshipKind::Contains
                         | RelationshipKind::Provides
                 ) && roots.contains(&r.from.as_str())
-            }) || sbom
-                .components
-                .iter()
-                .any(|c| c.parent.as_deref().is_some_and(|p| roots.contains(&p)));
+            }) || sbom.components.iter().any(|c| {
+                c.extra
+                    .parent
+                    .as_deref()
+                    .is_some_and(|p| roots.contains(&p))
+            });
             if root_has_edge {
                 return Ok(());
             }

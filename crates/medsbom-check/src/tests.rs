@@ -31,7 +31,7 @@ fn component(bom_ref: &str, name: &str, version: &str) -> Component {
         value: "ab12".to_owned(),
     });
     res.licenses.push(License::Id("MIT".to_owned()));
-    res.copyright = Some("Copyright Acme".to_owned());
+    res.extra.copyright = Some("Copyright Acme".to_owned());
     res.support.set_level_text("Actively maintained");
     res.support.end_of_support = Some(Milestone::new("endOfSupport", "2030-12-31"));
     res
@@ -89,8 +89,8 @@ fn spdx() -> Sbom {
         file,
     ];
     for package in &mut sbom.components {
-        package.license_concluded = Some("MIT".to_owned());
-        package.copyright = Some("Copyright Acme".to_owned());
+        package.extra.license_concluded = Some("MIT".to_owned());
+        package.extra.copyright = Some("Copyright Acme".to_owned());
     }
     sbom.roots.push("SPDXRef-Pump".to_owned());
     sbom.relationships = vec![
@@ -222,9 +222,12 @@ info dependency_graph_coverage -
 fn manufacturer_counts_as_supplier_on_cyclonedx_only() {
     let mut sbom = cdx();
     sbom.components[1].supplier = None;
-    sbom.components[1].manufacturer = Some(Party::organization("zlib project"));
+    sbom.components[1].extra.manufacturer = Some(Party::organization("zlib project"));
     sbom.components[2].supplier = None;
-    sbom.components[2].authors.push(Party::person("Eric Young"));
+    sbom.components[2]
+        .extra
+        .authors
+        .push(Party::person("Eric Young"));
     let report = check(&sbom, Profile::Ntia2021, None);
     assert_eq!(
         report.element("supplier").map(|e| e.failing.clone()),
@@ -264,7 +267,7 @@ fn any_typed_identifier_is_a_unique_identifier_on_cyclonedx() {
     let zlib = &mut sbom.components[1];
     zlib.purl = None;
     zlib.hashes.clear();
-    zlib.other_identifiers.push(Identifier {
+    zlib.extra.other_identifiers.push(Identifier {
         kind: "omniborId".to_owned(),
         value: "gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64".to_owned(),
     });
@@ -334,7 +337,7 @@ warning no_root_component -
     let mut nested = cdx();
     nested.relationships.clear();
     for component in nested.components.iter_mut().skip(1) {
-        component.parent = Some("pump".to_owned());
+        component.extra.parent = Some("pump".to_owned());
     }
     let report = check(&nested, Profile::Ntia2021, None);
     assert!(report.conformant, "{}", summary(&report));
@@ -444,6 +447,7 @@ fn spdx_reproduces_the_reference_checker() {
         ..Party::default()
     });
     sbom.components[1]
+        .extra
         .authors
         .push(Party::organization("zlib project"));
     let report = check(&sbom, Profile::Ntia2021, None);
@@ -610,8 +614,8 @@ fn spdx_validity_rules() {
 #[test]
 fn fsct3_needs_license_copyright_and_sbom_type() {
     let mut sbom = spdx();
-    sbom.components[1].license_concluded = Some("NOASSERTION".to_owned());
-    sbom.components[0].copyright = None;
+    sbom.components[1].extra.license_concluded = Some("NOASSERTION".to_owned());
+    sbom.components[0].extra.copyright = None;
     check_report(
         &sbom,
         Profile::Fsct3Min,
@@ -633,7 +637,7 @@ info dependency_graph_coverage -
     );
     // NONE is a statement.
     let mut sbom = spdx();
-    sbom.components[1].license_concluded = Some("NONE".to_owned());
+    sbom.components[1].extra.license_concluded = Some("NONE".to_owned());
     let report = check(&sbom, Profile::Fsct3Min, None);
     assert_eq!(report.element("license").map(|e| e.passed), Some(true));
 }

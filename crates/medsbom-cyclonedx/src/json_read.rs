@@ -14,9 +14,9 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use medsbom_model::{
-    Affect, AffectedVersion, Analysis, Composition, Diagnostic, ExternalRef, Hash, Identifier,
-    License, Location, ParseError, Parsed, Party, Property, Rating, Relationship, RelationshipKind,
-    Sbom, SbomFormat, SwidRef, Tool, Vulnerability, normalize_hash_algorithm,
+    Affect, AffectedVersion, Analysis, ComponentExtraFields, Composition, Diagnostic, ExternalRef,
+    Hash, Identifier, License, Location, ParseError, Parsed, Party, Property, Rating, Relationship,
+    RelationshipKind, Sbom, SbomFormat, SwidRef, Tool, Vulnerability, normalize_hash_algorithm,
 };
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -1068,7 +1068,7 @@ impl<'a> Convert<'a> {
                     .sbom
                     .components
                     .get(first)
-                    .and_then(|c| c.manufacturer.clone());
+                    .and_then(|c| c.extra.manufacturer.clone());
             }
             if self.sbom.name.is_none() {
                 self.sbom.name = root_name;
@@ -1184,8 +1184,12 @@ impl<'a> Convert<'a> {
         );
         let mut component = medsbom_model::Component {
             bom_ref,
-            parent: parent.map(str::to_owned),
             ..Default::default()
+        };
+        // The less common fields are gathered here and allocated only when one is set.
+        let mut extra = ComponentExtraFields {
+            parent: parent.map(str::to_owned),
+            ..ComponentExtraFields::default()
         };
         component.kind = match json.kind.take() {
             Some(kind) => {
@@ -1204,24 +1208,24 @@ impl<'a> Convert<'a> {
                 .push(Diagnostic::error(self.here(), "component has no name")),
         }
         component.supplier = json.supplier.take().map(entity);
-        component.manufacturer = json.manufacturer.take().map(entity);
-        component.authors = json
+        extra.manufacturer = json.manufacturer.take().map(entity);
+        extra.authors = json
             .authors
             .drain(..)
             .map(|a| read::person(a.name, a.email))
             .collect();
         if let Some(author) = json.author.take() {
-            component.authors.push(Party {
+            extra.authors.push(Party {
                 name: author,
                 ..Party::default()
             });
         }
-        component.publisher = json.publisher.take();
-        component.group = json.group.take();
+        extra.publisher = json.publisher.take();
+        extra.group = json.group.take();
         component.version = json.version.take();
-        component.description = json.description.take();
+        extra.description = json.description.take();
         if let Some(scope) = json.scope.take() {
-            component.scope = read::scope(
+            extra.scope = read::scope(
                 &scope,
                 &|| at(&self.pointer, "/scope"),
                 &mut self.diagnostics,
@@ -1235,35 +1239,35 @@ impl<'a> Convert<'a> {
             .extend(json.hashes.drain(..).filter_map(hash));
         let mut licenses = Vec::with_capacity(json.licenses.len());
         licenses.extend(json.licenses.drain(..).filter_map(license_choice));
-        read::set_licenses(&mut component, licenses);
-        component.copyright = json.copyright.take();
+        extra.license_concluded = read::set_licenses(&mut component.licenses, licenses);
+        extra.copyright = json.copyright.take();
         if let Some(cpe) = json.cpe.take() {
             component.cpes = vec![cpe];
         }
         component.purl = json.purl.take();
-        component
+        extra
             .other_identifiers
             .reserve_exact(json.omnibor_id.len() + json.swhid.len());
-        component
+        extra
             .other_identifiers
             .extend(json.omnibor_id.drain(..).map(|value| Identifier {
                 kind: "omniborId".to_owned(),
                 value,
             }));
-        component
+        extra
             .other_identifiers
             .extend(json.swhid.drain(..).map(|value| Identifier {
                 kind: "swhid".to_owned(),
                 value,
             }));
-        component.swid = json.swid.take().map(|s| SwidRef {
+        extra.swid = json.swid.take().map(|s| SwidRef {
             tag_id: s.tag_id.unwrap_or_default(),
             name: s.name,
             version: s.version,
             tag_version: s.tag_version,
             patch: s.patch,
         });
-        component.external_refs = json
+        extra.external_refs = json
             .external_references
             .drain(..)
             .map(external_ref)
@@ -1273,7 +1277,8 @@ impl<'a> Convert<'a> {
             .properties
             .extend(json.properties.drain(..).filter_map(property));
         let raw_fields = json.raw_fields();
-        self.raw_extensions(raw_fields, &mut component.extensions)?;
+        self.raw_extensions(raw_fields, &mut extra.extensions)?;
+        component.extra = extra.into();
         finish_component(&mut component);
         self.sbom.components.push(component);
         Ok(std::mem::take(&mut json.components))
@@ -1340,8 +1345,11 @@ impl<'a> Convert<'a> {
         let mut component = medsbom_model::Component {
             bom_ref,
             kind: medsbom_model::ComponentType::Other(SERVICE_TYPE.to_owned()),
-            parent: parent.map(str::to_owned),
             ..Default::default()
+        };
+        let mut extra = ComponentExtraFields {
+            parent: parent.map(str::to_owned),
+            ..ComponentExtraFields::default()
         };
         match json.name.take() {
             Some(name) => component.name = name,
@@ -1350,19 +1358,20 @@ impl<'a> Convert<'a> {
                 .push(Diagnostic::error(self.here(), "service has no name")),
         }
         component.supplier = json.provider.take().map(entity);
-        component.group = json.group.take();
+        extra.group = json.group.take();
         component.version = json.version.take();
-        component.description = json.description.take();
+        extra.description = json.description.take();
         let licenses = json.licenses.drain(..).filter_map(license_choice).collect();
-        read::set_licenses(&mut component, licenses);
-        component.external_refs = json
+        extra.license_concluded = read::set_licenses(&mut component.licenses, licenses);
+        extra.external_refs = json
             .external_references
             .drain(..)
             .map(external_ref)
             .collect();
         component.properties = json.properties.drain(..).filter_map(property).collect();
         let raw_fields = json.raw_fields();
-        self.raw_extensions(raw_fields, &mut component.extensions)?;
+        self.raw_extensions(raw_fields, &mut extra.extensions)?;
+        component.extra = extra.into();
         finish_component(&mut component);
         let bom_ref = component.bom_ref.clone();
         self.sbom.components.push(component);

@@ -207,22 +207,25 @@ pub(crate) struct ReadLicense {
     pub(crate) concluded: bool,
 }
 
-/// Puts licences into the component: concluded ones (CycloneDX 1.6 `acknowledgement`) into
-/// [`Component::license_concluded`], the rest into [`Component::licenses`].
-pub(crate) fn set_licenses(component: &mut Component, licenses: Vec<ReadLicense>) {
+/// Sorts a component's licences: declared ones go into `declared` (its
+/// [`Component::licenses`]); the concluded ones (CycloneDX 1.6 `acknowledgement`) are returned
+/// as one expression, for its `license_concluded`.
+#[must_use]
+pub(crate) fn set_licenses(
+    declared: &mut Vec<License>,
+    licenses: Vec<ReadLicense>,
+) -> Option<String> {
     // Exact size: a vector grown from empty by one push reserves room for four.
-    component
-        .licenses
-        .reserve_exact(licenses.iter().filter(|l| !l.concluded).count());
+    declared.reserve_exact(licenses.iter().filter(|l| !l.concluded).count());
     let mut concluded: Vec<String> = Vec::new();
     for read in licenses {
         if read.concluded {
             concluded.push(read.license.text().to_owned());
         } else {
-            component.licenses.push(read.license);
+            declared.push(read.license);
         }
     }
-    component.license_concluded = join_licenses(&concluded);
+    join_licenses(&concluded)
 }
 
 /// Several licence texts as one expression (`A AND (B OR C)`), or `None` for none.

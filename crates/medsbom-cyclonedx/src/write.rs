@@ -612,11 +612,12 @@ impl<'a> Planner<'a> {
         let mut top_level = Vec::new();
         for (idx, component) in sbom.components.iter().enumerate() {
             let parent_idx = component
+                .extra
                 .parent
                 .as_deref()
                 .and_then(|p| self.index.get(p).copied())
                 .filter(|&p| p != idx && self.is_service(p) == self.is_service(idx));
-            match (parent_idx, &component.parent) {
+            match (parent_idx, &component.extra.parent) {
                 (Some(parent_idx), _) => {
                     if let Some(children) = self.children.get_mut(parent_idx) {
                         children.push(idx);
@@ -726,7 +727,7 @@ impl<'a> Planner<'a> {
                     let nested = sbom
                         .components
                         .get(idx)
-                        .and_then(|c| c.parent.as_deref())
+                        .and_then(|c| c.extra.parent.as_deref())
                         .is_some_and(|p| self.index.contains_key(p));
                     if nested {
                         self.warnings
@@ -844,22 +845,22 @@ impl<'a> Planner<'a> {
             kind,
             bom_ref: self.out_ref(idx),
             supplier: component.supplier.as_ref().map(entity),
-            manufacturer: component.manufacturer.as_ref().map(entity),
-            authors: component.authors.iter().map(contact).collect(),
-            publisher: component.publisher.as_deref(),
-            group: component.group.as_deref(),
+            manufacturer: component.extra.manufacturer.as_ref().map(entity),
+            authors: component.extra.authors.iter().map(contact).collect(),
+            publisher: component.extra.publisher.as_deref(),
+            group: component.extra.group.as_deref(),
             name: &component.name,
             version: component.version.as_deref(),
-            description: component.description.as_deref(),
-            scope: component.scope.map(scope),
+            description: component.extra.description.as_deref(),
+            scope: component.extra.scope.map(scope),
             hashes: self.hashes(component, &mut properties),
             licenses: self.licenses(component),
-            copyright: component.copyright.as_deref(),
+            copyright: component.extra.copyright.as_deref(),
             cpe: component.cpe(),
             purl: component.purl.as_deref(),
             omnibor_id: Vec::new(),
             swhid: Vec::new(),
-            swid: component.swid.as_ref().map(|s| OutSwid {
+            swid: component.extra.swid.as_ref().map(|s| OutSwid {
                 tag_id: &s.tag_id,
                 name: s.name.as_deref().unwrap_or(&component.name),
                 version: s.version.as_deref(),
@@ -870,7 +871,7 @@ impl<'a> Planner<'a> {
             components: Vec::new(),
             properties: Vec::new(),
         };
-        for identifier in &component.other_identifiers {
+        for identifier in &component.extra.other_identifiers {
             match identifier.kind.as_str() {
                 "omniborId" | "gitoid" if identifier.value.starts_with("gitoid:") => {
                     res.omnibor_id.push(&identifier.value);
@@ -889,7 +890,7 @@ impl<'a> Planner<'a> {
             }
         }
         res.properties = self.properties(component, properties);
-        if let Some(extension) = component.extensions.first() {
+        if let Some(extension) = component.extra.extensions.first() {
             self.warnings.add(
                 "component data kept as extensions not written",
                 &extension.name,
@@ -953,17 +954,17 @@ impl<'a> Planner<'a> {
         let mut res = OutService {
             bom_ref: self.out_ref(idx),
             provider: component.supplier.as_ref().map(entity),
-            group: component.group.as_deref(),
+            group: component.extra.group.as_deref(),
             name: &component.name,
             version: component.version.as_deref(),
-            description: component.description.as_deref(),
+            description: component.extra.description.as_deref(),
             licenses: self.licenses(component),
             external_references: self.external_refs(component),
             properties: Vec::new(),
             services: Vec::new(),
         };
         res.properties = self.properties(component, properties);
-        if let Some(extension) = component.extensions.first() {
+        if let Some(extension) = component.extra.extensions.first() {
             self.warnings.add(
                 "component data kept as extensions not written",
                 &extension.name,
@@ -1017,6 +1018,7 @@ impl<'a> Planner<'a> {
     /// The concluded licence (SPDX `licenseConcluded`) uses the 1.6 `acknowledgement`.
     fn licenses(&mut self, component: &'a Component) -> Vec<OutLicenseChoice<'a>> {
         let concluded = component
+            .extra
             .license_concluded
             .as_deref()
             .filter(|c| !c.eq_ignore_ascii_case("NOASSERTION") && !c.trim().is_empty());
@@ -1077,7 +1079,7 @@ impl<'a> Planner<'a> {
 
     fn external_refs(&mut self, component: &'a Component) -> Vec<OutExternalRef<'a>> {
         component
-            .external_refs
+            .extra.external_refs
             .iter()
             .map(|reference| {
                 let url = iri_reference(&reference.url, &mut self.warnings);

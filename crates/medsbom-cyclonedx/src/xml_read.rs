@@ -429,20 +429,23 @@ impl<'a> Events<'a> {
 /// Gives every list of a finished component a capacity equal to its length: lists read
 /// element by element grow by doubling, and the model lives as long as the document does.
 fn exact_lists(component: &mut Component) {
-    exact(&mut component.authors);
     exact(&mut component.cpes);
-    exact(&mut component.other_identifiers);
     exact(&mut component.hashes);
     exact(&mut component.licenses);
-    exact(&mut component.external_refs);
     exact(&mut component.properties);
-    exact(&mut component.extensions);
     exact(&mut component.support.milestones);
-    for party in component
-        .supplier
-        .iter_mut()
-        .chain(component.manufacturer.iter_mut())
-    {
+    for party in component.supplier.iter_mut() {
+        exact(&mut party.urls);
+    }
+    if !component.extra.is_allocated() {
+        return;
+    }
+    let extra = &mut *component.extra;
+    exact(&mut extra.authors);
+    exact(&mut extra.other_identifiers);
+    exact(&mut extra.external_refs);
+    exact(&mut extra.extensions);
+    for party in extra.manufacturer.iter_mut() {
         exact(&mut party.urls);
     }
 }
@@ -725,7 +728,7 @@ impl<'a> Reader<'a> {
                     };
                     root_name = Some(root.name.clone());
                     if self.sbom.manufacturer.is_none() {
-                        self.sbom.manufacturer = root.manufacturer.clone();
+                        self.sbom.manufacturer = root.extra.manufacturer.clone();
                     }
                     self.sbom.roots.push(root.bom_ref.clone());
                 }
@@ -905,7 +908,7 @@ impl<'a> Reader<'a> {
                         self.extension(
                             &child,
                             &list_path,
-                            &mut Some(&mut top.component.extensions),
+                            &mut Some(&mut top.component.extra.extensions),
                         )?;
                     }
                 }
@@ -958,16 +961,15 @@ impl<'a> Reader<'a> {
                 &|| self.events.location(element.offset),
                 &mut self.diagnostics,
             );
-            return Ok(self.reserve_item(
-                Component {
-                    bom_ref,
-                    kind: ComponentType::Other(SERVICE_TYPE.to_owned()),
-                    parent: parent.map(str::to_owned),
-                    ..Component::default()
-                },
-                path,
-                element,
-            ));
+            let mut component = Component {
+                bom_ref,
+                kind: ComponentType::Other(SERVICE_TYPE.to_owned()),
+                ..Component::default()
+            };
+            if let Some(parent) = parent {
+                component.extra.parent = Some(parent.to_owned());
+            }
+            return Ok(self.reserve_item(component, path, element));
         }
         let [written_ref, type_text, mime_type] = self
             .events
@@ -979,9 +981,11 @@ impl<'a> Reader<'a> {
         );
         let mut component = Component {
             bom_ref,
-            parent: parent.map(str::to_owned),
             ..Component::default()
         };
+        if let Some(parent) = parent {
+            component.extra.parent = Some(parent.to_owned());
+        }
         match type_text {
             Some(type_text) => {
                 component.kind = read::component_type(
@@ -996,7 +1000,7 @@ impl<'a> Reader<'a> {
             )),
         }
         if let Some(mime_type) = mime_type {
-            component.extensions.push(Property {
+            component.extra.extensions.push(Property {
                 name: format!("{path}/@mime-type"),
                 value: mime_type.into_owned(),
             });
@@ -1043,10 +1047,9 @@ impl<'a> Reader<'a> {
             self.diagnostics
                 .push(Diagnostic::error(self.events.location(offset), what));
         }
-        component
-            .licenses
-            .reserve_exact(licenses.iter().filter(|l| !l.concluded).count());
-        read::set_licenses(&mut component, licenses);
+        if let Some(concluded) = read::set_licenses(&mut component.licenses, licenses) {
+            component.extra.license_concluded = Some(concluded);
+        }
         finish_component(&mut component);
         exact_lists(&mut component);
         if let Some(reserved) = self.sbom.components.get_mut(slot) {
@@ -1058,16 +1061,20 @@ impl<'a> Reader<'a> {
     fn component_field(&mut self, item: &mut Item, child: &Element<'_>) -> Result<(), ParseError> {
         let component = &mut item.component;
         if child.namespace != Namespace::Bom {
-            return self.extension(child, &item.path, &mut Some(&mut component.extensions));
+            return self.extension(
+                child,
+                &item.path,
+                &mut Some(&mut component.extra.extensions),
+            );
         }
         match child.local_name() {
             "supplier" => component.supplier = Some(self.entity()?),
-            "manufacturer" => component.manufacturer = Some(self.entity()?),
+            "manufacturer" => component.extra.manufacturer = Some(self.entity()?),
             "authors" => {
                 while let Next::Child(author) = self.events.next_child()? {
                     if author.is("author") {
                         let party = self.contact()?;
-                        component.authors.push(party);
+                        component.extra.authors.push(party);
                     } else {
                         self.events.skip()?;
                     }
@@ -1075,44 +1082,55 @@ impl<'a> Reader<'a> {
             }
             "author" => {
                 if let Some(name) = self.events.trimmed_text()? {
-                    component.authors.push(Party {
+                    component.extra.authors.push(Party {
                         name,
                         ..Party::default()
                     });
                 }
             }
-            "publisher" => component.publisher = Some(self.events.owned_text()?),
-            "group" => component.group = Some(self.events.owned_text()?),
+            "publisher" => component.extra.publisher = Some(self.events.owned_text()?),
+            "group" => component.extra.group = Some(self.events.owned_text()?),
             "name" => {
                 component.name = self.events.owned_text()?;
                 item.has_name = true;
             }
             "version" => component.version = Some(self.events.owned_text()?),
-            "description" => component.description = Some(self.events.owned_text()?),
+            "description" => component.extra.description = Some(self.events.owned_text()?),
             "scope" => {
                 if let Some(scope) = self.events.trimmed_text()? {
-                    component.scope = read::scope(
+                    let scope = read::scope(
                         &scope,
                         &|| self.events.location(child.offset),
                         &mut self.diagnostics,
                     );
+                    // An unknown scope clears an earlier one (allocating nothing if none).
+                    if scope.is_some() || component.extra.scope.is_some() {
+                        component.extra.scope = scope;
+                    }
                 }
             }
             "hashes" => component.hashes = self.hashes()?,
             "licenses" => item.licenses = self.licenses()?,
-            "copyright" => component.copyright = Some(self.events.owned_text()?),
+            "copyright" => component.extra.copyright = Some(self.events.owned_text()?),
             "cpe" => component.cpes.extend(self.events.trimmed_text()?),
             "purl" => component.purl = self.events.trimmed_text()?,
             "omniborId" | "swhid" => {
                 let kind = child.local_name().to_owned();
                 if let Some(value) = self.events.trimmed_text()? {
-                    component.other_identifiers.push(Identifier { kind, value });
+                    component
+                        .extra
+                        .other_identifiers
+                        .push(Identifier { kind, value });
                 }
             }
-            "swid" => component.swid = Some(self.swid(child)?),
-            "externalReferences" => component.external_refs = self.external_refs()?,
+            "swid" => component.extra.swid = Some(self.swid(child)?),
+            "externalReferences" => component.extra.external_refs = self.external_refs()?,
             "properties" => component.properties = self.properties()?,
-            _ => self.extension(child, &item.path, &mut Some(&mut component.extensions))?,
+            _ => self.extension(
+                child,
+                &item.path,
+                &mut Some(&mut component.extra.extensions),
+            )?,
         }
         Ok(())
     }
@@ -1120,21 +1138,29 @@ impl<'a> Reader<'a> {
     fn service_field(&mut self, item: &mut Item, child: &Element<'_>) -> Result<(), ParseError> {
         let component = &mut item.component;
         if child.namespace != Namespace::Bom {
-            return self.extension(child, &item.path, &mut Some(&mut component.extensions));
+            return self.extension(
+                child,
+                &item.path,
+                &mut Some(&mut component.extra.extensions),
+            );
         }
         match child.local_name() {
             "provider" => component.supplier = Some(self.entity()?),
-            "group" => component.group = Some(self.events.owned_text()?),
+            "group" => component.extra.group = Some(self.events.owned_text()?),
             "name" => {
                 component.name = self.events.owned_text()?;
                 item.has_name = true;
             }
             "version" => component.version = Some(self.events.owned_text()?),
-            "description" => component.description = Some(self.events.owned_text()?),
+            "description" => component.extra.description = Some(self.events.owned_text()?),
             "licenses" => item.licenses = self.licenses()?,
-            "externalReferences" => component.external_refs = self.external_refs()?,
+            "externalReferences" => component.extra.external_refs = self.external_refs()?,
             "properties" => component.properties = self.properties()?,
-            _ => self.extension(child, &item.path, &mut Some(&mut component.extensions))?,
+            _ => self.extension(
+                child,
+                &item.path,
+                &mut Some(&mut component.extra.extensions),
+            )?,
         }
         Ok(())
     }
@@ -1565,13 +1591,16 @@ mod tests {
             .collect();
         assert_eq!(refs, ["p", "r", "s"]);
         let p = &parsed.sbom.components[0];
-        assert_eq!(p.extensions.len(), 1);
+        assert_eq!(p.extra.extensions.len(), 1);
         assert_eq!(
-            p.extensions[0].name,
+            p.extra.extensions[0].name,
             "/bom/components/component[1]/components"
         );
         let s = &parsed.sbom.components[2];
-        assert_eq!(s.extensions[0].name, "/bom/components/component[3]/x:ext");
+        assert_eq!(
+            s.extra.extensions[0].name,
+            "/bom/components/component[3]/x:ext"
+        );
     }
 
     #[test]

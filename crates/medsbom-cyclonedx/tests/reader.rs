@@ -39,7 +39,7 @@ fn case_study_keeps_support_values() {
     let root = sbom.root_components().next().expect("root component");
     assert_eq!(root.kind, ComponentType::Device);
     assert_eq!(
-        root.authors.first().map(|a| a.name.as_str()),
+        root.extra.authors.first().map(|a| a.name.as_str()),
         Some("REDACTED")
     );
 
@@ -231,9 +231,9 @@ fn json_fields_map_to_the_model() {
         ]
     );
     let ssl = parsed.sbom.component("ssl").expect("ssl");
-    assert_eq!(ssl.extensions.len(), 1);
-    assert_eq!(ssl.extensions[0].name, "/components/0/evidence");
-    assert!(ssl.extensions[0].value.contains("confidence"));
+    assert_eq!(ssl.extra.extensions.len(), 1);
+    assert_eq!(ssl.extra.extensions[0].name, "/components/0/evidence");
+    assert!(ssl.extra.extensions[0].value.contains("confidence"));
 }
 
 /// The same document in XML (1.6 namespace).
@@ -298,13 +298,13 @@ fn xml_fields_map_to_the_model() {
         }
     );
     let ssl = parsed.sbom.component("ssl").expect("ssl");
-    assert_eq!(ssl.extensions.len(), 1);
+    assert_eq!(ssl.extra.extensions.len(), 1);
     assert_eq!(
-        ssl.extensions[0].name,
+        ssl.extra.extensions[0].name,
         "/bom/components/component[1]/evidence"
     );
-    assert!(ssl.extensions[0].value.starts_with("<evidence>"));
-    assert!(ssl.extensions[0].value.ends_with("</evidence>"));
+    assert!(ssl.extra.extensions[0].value.starts_with("<evidence>"));
+    assert!(ssl.extra.extensions[0].value.ends_with("</evidence>"));
 }
 
 fn check_fixture(parsed: &Parsed) {
@@ -327,23 +327,23 @@ fn check_fixture(parsed: &Parsed) {
     let names: Vec<_> = sbom.components.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Infusion pump", "pump-fw", "openssl", "zlib"]);
     assert_eq!(
-        sbom.component("fw").and_then(|c| c.parent.as_deref()),
+        sbom.component("fw").and_then(|c| c.extra.parent.as_deref()),
         Some("pump")
     );
     let zlib = &sbom.components[3];
     assert_eq!(zlib.bom_ref, "medsbom-gen-1");
     assert_eq!(zlib.licenses, [License::Id("Zlib".to_owned())]);
-    assert_eq!(zlib.license_concluded.as_deref(), Some("Custom"));
+    assert_eq!(zlib.extra.license_concluded.as_deref(), Some("Custom"));
 
     let ssl = sbom.component("ssl").expect("ssl");
     assert_eq!(
         ssl.supplier.as_ref().map(|s| s.name.as_str()),
         Some("OpenSSL Foundation")
     );
-    assert_eq!(ssl.authors[0].name, "Eric");
+    assert_eq!(ssl.extra.authors[0].name, "Eric");
     assert_eq!(ssl.purl.as_deref(), Some("pkg:generic/openssl@3.0.13"));
     assert_eq!(ssl.cpes.len(), 1);
-    assert_eq!(ssl.other_identifiers.len(), 2);
+    assert_eq!(ssl.extra.other_identifiers.len(), 2);
     assert_eq!(ssl.hashes[0].algorithm, "SHA-256");
     assert_eq!(
         ssl.licenses,
@@ -422,7 +422,7 @@ fn legacy_tools_and_old_xml_versions() {
         parsed.sbom.manufacturer.as_ref().map(|m| m.name.as_str()),
         Some("Old Manufacturer")
     );
-    assert_eq!(parsed.sbom.components[0].authors[0].name, "Someone");
+    assert_eq!(parsed.sbom.components[0].extra.authors[0].name, "Someone");
 
     let xml = br#"<?xml version="1.0"?>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.1" xmlns:dg="http://cyclonedx.org/schema/ext/dependency-graph/1.0" version="1">
@@ -445,7 +445,7 @@ fn legacy_tools_and_old_xml_versions() {
         .collect();
     assert_eq!(edges, [("2", "3"), ("1", "2")]);
     assert_eq!(
-        parsed.sbom.components[0].extensions[0].name,
+        parsed.sbom.components[0].extra.extensions[0].name,
         "/bom/components/component[1]/modified"
     );
 }

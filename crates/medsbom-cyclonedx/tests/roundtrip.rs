@@ -55,9 +55,9 @@ fn component_view(component: &Component) -> ComponentView {
             .iter()
             .map(|l| l.text().to_owned())
             .collect(),
-        license_concluded: component.license_concluded.clone(),
+        license_concluded: component.extra.license_concluded.clone(),
         supplier: component.supplier.as_ref().map(|s| s.name.clone()),
-        parent: component.parent.clone(),
+        parent: component.extra.parent.clone(),
         support: format!(
             "{:?} {:?} {:?} {:?}",
             support.level,

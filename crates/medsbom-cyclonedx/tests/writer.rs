@@ -46,12 +46,12 @@ fn spdx_like() -> Sbom {
         },
     ];
     ssl.licenses = vec![License::Expression("Apache-2.0".to_owned())];
-    ssl.license_concluded = Some("Apache-2.0 OR MIT".to_owned());
-    ssl.other_identifiers = vec![Identifier {
+    ssl.extra.license_concluded = Some("Apache-2.0 OR MIT".to_owned());
+    ssl.extra.other_identifiers = vec![Identifier {
         kind: "gitoid".to_owned(),
         value: "gitoid:blob:sha1:a94a8fe5ccb19ba61c4c0873d391e987982fbbd3".to_owned(),
     }];
-    ssl.external_refs = vec![ExternalRef {
+    ssl.extra.external_refs = vec![ExternalRef {
         kind: "maven-central".to_owned(),
         url: "https://repo1.maven.org/x y".to_owned(),
         comment: None,
@@ -140,17 +140,27 @@ fn support_and_extra_identifiers_survive_as_properties() {
             property(ssl, "medsbom:hash:SHA-224"),
             ["d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f"]
         );
-        assert_eq!(ssl.other_identifiers.len(), 1, "gitoid goes to omniborId");
-        assert_eq!(ssl.other_identifiers[0].kind, "omniborId");
-        assert_eq!(ssl.license_concluded.as_deref(), Some("Apache-2.0 OR MIT"));
-        assert_eq!(ssl.licenses.len(), 1);
-        assert_eq!(ssl.external_refs[0].kind, "other");
-        assert_eq!(ssl.external_refs[0].url, "https://repo1.maven.org/x%20y");
         assert_eq!(
-            ssl.external_refs[0].comment.as_deref(),
+            ssl.extra.other_identifiers.len(),
+            1,
+            "gitoid goes to omniborId"
+        );
+        assert_eq!(ssl.extra.other_identifiers[0].kind, "omniborId");
+        assert_eq!(
+            ssl.extra.license_concluded.as_deref(),
+            Some("Apache-2.0 OR MIT")
+        );
+        assert_eq!(ssl.licenses.len(), 1);
+        assert_eq!(ssl.extra.external_refs[0].kind, "other");
+        assert_eq!(
+            ssl.extra.external_refs[0].url,
+            "https://repo1.maven.org/x%20y"
+        );
+        assert_eq!(
+            ssl.extra.external_refs[0].comment.as_deref(),
             Some("maven-central")
         );
-        assert_eq!(ssl.parent, None);
+        assert_eq!(ssl.extra.parent, None);
         let edges: Vec<_> = again
             .relationships
             .iter()
@@ -269,14 +279,14 @@ fn services_nesting_and_cycles() {
     gateway.kind = ComponentType::Other("service".to_owned());
     let mut auth = Component::new("auth", "auth");
     auth.kind = ComponentType::Other("service".to_owned());
-    auth.parent = Some("gw".to_owned());
+    auth.extra.parent = Some("gw".to_owned());
     // A parent cycle and a dangling parent must not lose components.
     let mut a = Component::new("a", "a");
-    a.parent = Some("b".to_owned());
+    a.extra.parent = Some("b".to_owned());
     let mut b = Component::new("b", "b");
-    b.parent = Some("a".to_owned());
+    b.extra.parent = Some("a".to_owned());
     let mut orphan = Component::new("orphan", "orphan");
-    orphan.parent = Some("nowhere".to_owned());
+    orphan.extra.parent = Some("nowhere".to_owned());
     let unnamed = Component::new("", "no-ref");
     sbom.components = vec![gateway, auth, a, b, orphan, unnamed];
     sbom.properties = vec![Property::new("team", "devices")];
@@ -287,7 +297,7 @@ fn services_nesting_and_cycles() {
         parsed
             .sbom
             .component("auth")
-            .and_then(|c| c.parent.as_deref()),
+            .and_then(|c| c.extra.parent.as_deref()),
         Some("gw")
     );
     assert_eq!(

@@ -1,12 +1,14 @@
 //! A calendar date without a time zone, parsed from the ISO 8601 forms SBOMs use.
 
 use std::fmt;
+use std::num::NonZeroU8;
 
 /// A calendar date (proleptic Gregorian), ordered chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoDate {
     year: i32,
-    month: u8,
+    /// Never zero, which lets `Option<IsoDate>` take no more room than a date.
+    month: NonZeroU8,
     day: u8,
 }
 
@@ -17,7 +19,11 @@ impl IsoDate {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(IsoDate { year, month, day })
+        Some(IsoDate {
+            year,
+            month: NonZeroU8::new(month)?,
+            day,
+        })
     }
 
     /// Parses `YYYY-MM-DD`, optionally followed by a time (`T…` or ` …`), as written in
@@ -55,7 +61,7 @@ impl IsoDate {
     /// The month, 1–12.
     #[must_use]
     pub fn month(self) -> u8 {
-        self.month
+        self.month.get()
     }
 
     /// The day of the month, 1–31.
@@ -68,10 +74,10 @@ impl IsoDate {
     #[must_use]
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let y = i64::from(self.year) - i64::from(self.month() <= 2);
         let era = if y >= 0 { y } else { y - 399 } / 400;
         let yoe = y - era * 400;
-        let m = i64::from(self.month);
+        let m = i64::from(self.month());
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
@@ -89,7 +95,12 @@ impl IsoDate {
         let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        IsoDate { year, month, day }
+        IsoDate {
+            year,
+            // `mp` is 0–11, so the month is 1–12.
+            month: NonZeroU8::new(month).unwrap_or(NonZeroU8::MIN),
+            day,
+        }
     }
 
     /// This date plus (or minus) a number of days.
@@ -102,7 +113,7 @@ impl IsoDate {
     #[must_use]
     pub fn add_years(self, years: i32) -> IsoDate {
         let year = self.year + years;
-        let day = self.day.min(days_in_month(year, self.month));
+        let day = self.day.min(days_in_month(year, self.month()));
         IsoDate {
             year,
             month: self.month,
@@ -113,7 +124,7 @@ impl IsoDate {
 
 impl fmt::Display for IsoDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month(), self.day)
     }
 }
 
@@ -169,5 +180,9 @@ mod tests {
         );
         let leap = IsoDate::from_ymd(2024, 2, 29).map(|d| d.add_years(1).to_string());
         assert_eq!(leap.as_deref(), Some("2025-02-28"));
+        assert_eq!(
+            std::mem::size_of::<Option<IsoDate>>(),
+            std::mem::size_of::<IsoDate>()
+        );
     }
 }

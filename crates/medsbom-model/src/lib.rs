@@ -299,6 +299,10 @@ pub enum Scope {
 }
 
 /// One component (CycloneDX component, SPDX package/file, SPDX 3 software element, SWID tag).
+///
+/// The fields most components have are here; those most components leave empty are in
+/// [`Component::extra`], which takes room only once one of them is set, so that a document of
+/// 50,000 components does not carry 50,000 sets of empty fields.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Component {
     /// The document-local identifier: CycloneDX `bom-ref`, SPDX `SPDXID`, SPDX 3 `spdxId`,
@@ -309,49 +313,26 @@ pub struct Component {
     /// The supplier (CycloneDX `supplier`, SPDX `supplier`, SPDX 3 `suppliedBy`, SWID
     /// `softwareCreator`/`licensor`).
     pub supplier: Option<Party>,
-    /// The manufacturer (CycloneDX 1.6 `manufacturer`).
-    pub manufacturer: Option<Party>,
-    /// Authors or originators (CycloneDX `author`/`authors`, SPDX `originator`).
-    pub authors: Vec<Party>,
-    /// CycloneDX `publisher`.
-    pub publisher: Option<String>,
-    /// Namespace: CycloneDX `group`.
-    pub group: Option<String>,
     /// Component name (required by every format; empty only when the document omits it).
     pub name: String,
     /// Component version as written.
     pub version: Option<String>,
-    /// Free-text description.
-    pub description: Option<String>,
-    /// CycloneDX scope.
-    pub scope: Option<Scope>,
     /// Package URL as written.
     pub purl: Option<String>,
     /// CPE names (2.2 URI or 2.3 formatted string) as written.
     pub cpes: Vec<String>,
-    /// SWID tag reference.
-    pub swid: Option<SwidRef>,
-    /// Other unique identifiers (OmniBOR, SWHID, gitoid, SPDX persistent ids, …).
-    pub other_identifiers: Vec<Identifier>,
     /// Cryptographic hashes of the component.
     pub hashes: Vec<Hash>,
     /// Declared licences.
     pub licenses: Vec<License>,
-    /// SPDX `licenseConcluded`, as written (`NOASSERTION` kept).
-    pub license_concluded: Option<String>,
-    /// Copyright text, as written (`NOASSERTION` kept).
-    pub copyright: Option<String>,
     /// Support level, end of support and other lifecycle milestones (FDA §V.A.4(b)).
     pub support: Support,
-    /// External references (website, VCS, advisories, …).
-    pub external_refs: Vec<ExternalRef>,
     /// Every property / annotation of the component, verbatim, including the ones that were
     /// also mapped to typed fields.
     pub properties: Vec<Property>,
-    /// `bom_ref` of the enclosing component for nested CycloneDX components.
-    pub parent: Option<String>,
-    /// Component-level data the model has no field for: (JSON pointer or XPath, raw text).
-    pub extensions: Vec<Property>,
+    /// The less common fields: manufacturer, authors, description, external references, …
+    /// Read them as `component.extra.description`; setting one allocates their room.
+    pub extra: ComponentExtra,
 }
 
 impl Component {
@@ -369,6 +350,105 @@ impl Component {
     #[must_use]
     pub fn cpe(&self) -> Option<&str> {
         self.cpes.first().map(String::as_str)
+    }
+}
+
+/// The fields of a [`Component`] that most components leave empty.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComponentExtraFields {
+    /// The manufacturer (CycloneDX 1.6 `manufacturer`).
+    pub manufacturer: Option<Party>,
+    /// Authors or originators (CycloneDX `author`/`authors`, SPDX `originator`).
+    pub authors: Vec<Party>,
+    /// CycloneDX `publisher`.
+    pub publisher: Option<String>,
+    /// Namespace: CycloneDX `group`.
+    pub group: Option<String>,
+    /// Free-text description.
+    pub description: Option<String>,
+    /// CycloneDX scope.
+    pub scope: Option<Scope>,
+    /// SWID tag reference.
+    pub swid: Option<SwidRef>,
+    /// Other unique identifiers (OmniBOR, SWHID, gitoid, SPDX persistent ids, …).
+    pub other_identifiers: Vec<Identifier>,
+    /// SPDX `licenseConcluded`, as written (`NOASSERTION` kept).
+    pub license_concluded: Option<String>,
+    /// Copyright text, as written (`NOASSERTION` kept).
+    pub copyright: Option<String>,
+    /// External references (website, VCS, advisories, …).
+    pub external_refs: Vec<ExternalRef>,
+    /// `bom_ref` of the enclosing component for nested CycloneDX components.
+    pub parent: Option<String>,
+    /// Component-level data the model has no field for: (JSON pointer or XPath, raw text).
+    pub extensions: Vec<Property>,
+}
+
+/// The empty fields that an unallocated [`ComponentExtra`] reads as.
+static NO_EXTRA_FIELDS: ComponentExtraFields = ComponentExtraFields {
+    manufacturer: None,
+    authors: Vec::new(),
+    publisher: None,
+    group: None,
+    description: None,
+    scope: None,
+    swid: None,
+    other_identifiers: Vec::new(),
+    license_concluded: None,
+    copyright: None,
+    external_refs: Vec::new(),
+    parent: None,
+    extensions: Vec::new(),
+};
+
+/// [`ComponentExtraFields`], allocated on first write.
+///
+/// It dereferences to the fields: reading an unset one costs nothing, and writing through
+/// `&mut` allocates the fields once (so assign only values worth keeping). An unallocated
+/// value and an allocated one with every field empty are equal.
+#[derive(Clone, Default)]
+pub struct ComponentExtra(Option<Box<ComponentExtraFields>>);
+
+impl ComponentExtra {
+    /// Whether the fields are allocated (and may hold something).
+    #[must_use]
+    pub fn is_allocated(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl From<ComponentExtraFields> for ComponentExtra {
+    fn from(fields: ComponentExtraFields) -> ComponentExtra {
+        if fields == NO_EXTRA_FIELDS {
+            return ComponentExtra(None);
+        }
+        ComponentExtra(Some(Box::new(fields)))
+    }
+}
+
+impl std::ops::Deref for ComponentExtra {
+    type Target = ComponentExtraFields;
+
+    fn deref(&self) -> &ComponentExtraFields {
+        self.0.as_deref().unwrap_or(&NO_EXTRA_FIELDS)
+    }
+}
+
+impl std::ops::DerefMut for ComponentExtra {
+    fn deref_mut(&mut self) -> &mut ComponentExtraFields {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for ComponentExtra {
+    fn eq(&self, other: &ComponentExtra) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for ComponentExtra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
     }
 }
 
@@ -410,6 +490,12 @@ pub struct Hash {
 /// `sha1` → `SHA-1`, `SHA3-256` unchanged, `BLAKE2b-256` unchanged.
 #[must_use]
 pub fn normalize_hash_algorithm(text: &str) -> String {
+    // The CycloneDX spellings, the common case, are already normalized.
+    if let "MD5" | "SHA-1" | "SHA-224" | "SHA-256" | "SHA-384" | "SHA-512" | "SHA3-256"
+    | "SHA3-384" | "SHA3-512" | "BLAKE2b-256" | "BLAKE2b-384" | "BLAKE2b-512" | "BLAKE3" = text
+    {
+        return text.to_owned();
+    }
     let upper = text.trim().to_ascii_uppercase().replace('_', "-");
     match upper.as_str() {
         "SHA1" | "SHA-1" => "SHA-1".to_owned(),
@@ -607,4 +693,43 @@ pub struct AffectedVersion {
     pub range: Option<String>,
     /// `affected` (the default), `unaffected`, `unknown`.
     pub status: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_stay_compact() {
+        // 50,000 components are 50,000 of these before any string: the rarely set fields
+        // live behind `extra`.
+        assert!(std::mem::size_of::<Component>() <= 416);
+        assert_eq!(std::mem::size_of::<ComponentExtra>(), 8);
+    }
+
+    #[test]
+    fn extra_fields_are_allocated_on_write_only() {
+        let mut component = Component::new("a", "a");
+        assert_eq!(component.extra.description, None);
+        assert!(!component.extra.is_allocated());
+        let unallocated = component.clone();
+        component.extra.description = None;
+        assert!(component.extra.is_allocated());
+        assert_eq!(
+            component, unallocated,
+            "allocated but empty equals unallocated"
+        );
+        let described = Component {
+            extra: ComponentExtraFields {
+                description: Some("zlib".to_owned()),
+                ..ComponentExtraFields::default()
+            }
+            .into(),
+            ..Component::new("a", "a")
+        };
+        assert_eq!(described.extra.description.as_deref(), Some("zlib"));
+        assert_ne!(described, unallocated);
+        let empty: ComponentExtra = ComponentExtraFields::default().into();
+        assert!(!empty.is_allocated());
+    }
 }

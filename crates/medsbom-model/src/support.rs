@@ -35,21 +35,41 @@ impl SupportLevel {
     /// [`SupportLevel::Unknown`].
     #[must_use]
     pub fn normalize(text: &str) -> SupportLevel {
-        let norm: String = text
-            .trim()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        match norm.as_str() {
-            "activelymaintained" | "active" | "maintained" | "supported" | "support"
-            | "fullsupport" | "limitedsupport" | "development" | "deployed" | "lts"
-            | "securityfixesonly" => SupportLevel::ActivelyMaintained,
-            "nolongermaintained" | "notmaintained" | "unmaintained" | "endofsupport" | "eos"
-            | "eol" | "endoflife" | "unsupported" | "nosupport" | "deprecated" => {
-                SupportLevel::NoLongerMaintained
-            }
-            "abandoned" | "abandonware" | "dead" => SupportLevel::Abandoned,
+        // The letters and digits, lowercased, in a buffer on the stack: no known wording is
+        // longer than it.
+        let mut buffer = [0u8; 24];
+        let mut len = 0;
+        for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
+            let Some(slot) = buffer.get_mut(len) else {
+                return SupportLevel::Unknown;
+            };
+            *slot = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        let norm = buffer.get(..len).unwrap_or_default();
+        match norm {
+            b"activelymaintained"
+            | b"active"
+            | b"maintained"
+            | b"supported"
+            | b"support"
+            | b"fullsupport"
+            | b"limitedsupport"
+            | b"development"
+            | b"deployed"
+            | b"lts"
+            | b"securityfixesonly" => SupportLevel::ActivelyMaintained,
+            b"nolongermaintained"
+            | b"notmaintained"
+            | b"unmaintained"
+            | b"endofsupport"
+            | b"eos"
+            | b"eol"
+            | b"endoflife"
+            | b"unsupported"
+            | b"nosupport"
+            | b"deprecated" => SupportLevel::NoLongerMaintained,
+            b"abandoned" | b"abandonware" | b"dead" => SupportLevel::Abandoned,
             _ => SupportLevel::Unknown,
         }
     }
@@ -150,22 +170,48 @@ pub const CDX_MILESTONE_PREFIX: &str = "cdx:lifecycle:milestone:";
 /// CycloneDX property; see `standards.md` §2.1).
 pub const SUPPORT_LEVEL_PROPERTY: &str = "medsbom:supportLevel";
 
-/// Compares two names case-insensitively, ignoring spaces, `-` and `_`, without allocating.
-fn same_squashed(a: &str, b: &str) -> bool {
-    let mut left = a
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '_'))
-        .map(|c| c.to_ascii_lowercase());
-    let mut right = b
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '_'))
-        .map(|c| c.to_ascii_lowercase());
-    loop {
-        match (left.next(), right.next()) {
-            (None, None) => return true,
-            (Some(l), Some(r)) if l == r => {}
-            _ => return false,
+/// [`END_OF_SUPPORT_PROPERTY_NAMES`] lowercased without spaces, `-` and `_`.
+const END_OF_SUPPORT_SQUASHED: &[&[u8]] = &[
+    b"cdx:lifecycle:milestone:endofsupport",
+    b"endofsupport",
+    b"eos",
+    b"endofsupportdate",
+    b"fda:endofsupport",
+    b"support:endofsupport",
+];
+
+/// [`SUPPORT_LEVEL_PROPERTY_NAMES`] lowercased without spaces, `-` and `_`.
+const SUPPORT_LEVEL_SQUASHED: &[&[u8]] = &[
+    b"levelofsupport",
+    b"supportlevel",
+    b"fda:levelofsupport",
+    b"medsbom:supportlevel",
+    b"support:level",
+];
+
+/// A property name lowercased (ASCII) without spaces, `-` and `_`, as compared with the known
+/// names; longer than any of them is `None`.
+struct Squashed {
+    buffer: [u8; 40],
+    len: usize,
+}
+
+impl Squashed {
+    fn new(name: &str) -> Option<Squashed> {
+        let mut res = Squashed {
+            buffer: [0; 40],
+            len: 0,
+        };
+        for byte in name.bytes().filter(|b| !matches!(b, b' ' | b'-' | b'_')) {
+            *res.buffer.get_mut(res.len)? = byte.to_ascii_lowercase();
+            res.len += 1;
         }
+        Some(res)
+    }
+
+    fn is_one_of(&self, names: &[&[u8]]) -> bool {
+        let squashed = self.buffer.get(..self.len).unwrap_or_default();
+        names.contains(&squashed)
     }
 }
 
@@ -175,17 +221,12 @@ fn same_squashed(a: &str, b: &str) -> bool {
 /// already set in `support` (e.g. from SPDX `validUntilDate`) are kept.
 pub fn support_from_properties(properties: &[crate::Property], support: &mut Support) {
     for property in properties {
-        if support.end_of_support.is_none()
-            && END_OF_SUPPORT_PROPERTY_NAMES
-                .iter()
-                .any(|n| same_squashed(n, &property.name))
-        {
+        // Names compare case-insensitively, ignoring spaces, `-` and `_`.
+        let squashed = Squashed::new(&property.name);
+        let is_one_of = |names| squashed.as_ref().is_some_and(|s| s.is_one_of(names));
+        if support.end_of_support.is_none() && is_one_of(END_OF_SUPPORT_SQUASHED) {
             support.end_of_support = Some(Milestone::new("endOfSupport", &property.value));
-        } else if support.level_text.is_none()
-            && SUPPORT_LEVEL_PROPERTY_NAMES
-                .iter()
-                .any(|n| same_squashed(n, &property.name))
-        {
+        } else if support.level_text.is_none() && is_one_of(SUPPORT_LEVEL_SQUASHED) {
             support.set_level_text(&property.value);
         } else if let Some(name) = property.name.strip_prefix(CDX_MILESTONE_PREFIX)
             && name != "endOfSupport"
@@ -215,6 +256,50 @@ mod tests {
         check("Abandoned", SupportLevel::Abandoned);
         check("endOfSupport", SupportLevel::NoLongerMaintained);
         check("Best effort", SupportLevel::Unknown);
+    }
+
+    #[test]
+    fn squashed_names_are_the_listed_names() {
+        let squash = |names: &[&str]| -> Vec<Vec<u8>> {
+            let mut res: Vec<Vec<u8>> = names
+                .iter()
+                .map(|n| {
+                    n.bytes()
+                        .filter(|b| !matches!(b, b' ' | b'-' | b'_'))
+                        .map(|b| b.to_ascii_lowercase())
+                        .collect()
+                })
+                .collect();
+            res.sort();
+            res.dedup();
+            res
+        };
+        let sorted = |names: &[&[u8]]| -> Vec<Vec<u8>> {
+            let mut res: Vec<Vec<u8>> = names.iter().map(|n| n.to_vec()).collect();
+            res.sort();
+            res
+        };
+        assert_eq!(
+            squash(END_OF_SUPPORT_PROPERTY_NAMES),
+            sorted(END_OF_SUPPORT_SQUASHED)
+        );
+        assert_eq!(
+            squash(SUPPORT_LEVEL_PROPERTY_NAMES),
+            sorted(SUPPORT_LEVEL_SQUASHED)
+        );
+        let matches = |name: &str, names| Squashed::new(name).is_some_and(|s| s.is_one_of(names));
+        assert!(matches("End of Support", END_OF_SUPPORT_SQUASHED));
+        assert!(matches("LEVEL_OF_SUPPORT", SUPPORT_LEVEL_SQUASHED));
+        assert!(!matches("Level of Supporté", SUPPORT_LEVEL_SQUASHED));
+        assert!(!matches(&"x".repeat(100), SUPPORT_LEVEL_SQUASHED));
+        assert_eq!(
+            SupportLevel::normalize("Security fixes only!"),
+            SupportLevel::ActivelyMaintained
+        );
+        assert_eq!(
+            SupportLevel::normalize(&"active ".repeat(10)),
+            SupportLevel::Unknown
+        );
     }
 
     #[test]

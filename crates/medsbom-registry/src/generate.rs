@@ -112,7 +112,7 @@ pub fn build_sbom(
     device.kind = info.kind.clone();
     device.version = Some(info.key.version.clone());
     device.supplier = Some(manufacturer);
-    device.description.clone_from(&info.description);
+    device.extra.description.clone_from(&info.description);
     device.purl = root_purl(info);
     device.cpes.extend(info.cpe.clone());
     device.support = info.support.clone();

@@ -276,9 +276,9 @@ fn to_stored(component: &Component) -> Component {
         .as_ref()
         .filter(|s| !s.name.trim().is_empty())
         .map(|s| Party::organization(&s.name));
-    res.group = non_empty(component.group.as_deref()).map(str::to_owned);
+    res.extra.group = non_empty(component.extra.group.as_deref()).map(str::to_owned);
     res.version = non_empty(component.version.as_deref()).map(str::to_owned);
-    res.description = non_empty(component.description.as_deref()).map(str::to_owned);
+    res.extra.description = non_empty(component.extra.description.as_deref()).map(str::to_owned);
     res.purl = non_empty(component.purl.as_deref()).map(str::to_owned);
     res.cpes = component
         .cpes
@@ -298,7 +298,7 @@ fn to_stored(component: &Component) -> Component {
         .filter(|l| !l.text().trim().is_empty() && !l.text().contains('\n'))
         .cloned()
         .collect();
-    res.copyright = non_empty(component.copyright.as_deref()).map(str::to_owned);
+    res.extra.copyright = non_empty(component.extra.copyright.as_deref()).map(str::to_owned);
     let support = &component.support;
     if let Some(text) = &support.level_text {
         res.support.set_level_text(text);
@@ -724,9 +724,9 @@ fn component_row(row: &Row) -> Result<RegistryComponent, RegistryError> {
     let mut component = Component::new(&row.text(2)?, &row.text(6)?);
     component.kind = ComponentType::parse(&row.text(3)?);
     component.supplier = row.opt_text(4)?.map(|s| Party::organization(&s));
-    component.group = row.opt_text(5)?;
+    component.extra.group = row.opt_text(5)?;
     component.version = row.opt_text(7)?;
-    component.description = row.opt_text(8)?;
+    component.extra.description = row.opt_text(8)?;
     component.purl = row.opt_text(9)?;
     component.cpes = lines(row.opt_text(10)?);
     component.hashes = lines(row.opt_text(11)?)
@@ -742,7 +742,7 @@ fn component_row(row: &Row) -> Result<RegistryComponent, RegistryError> {
         .iter()
         .map(|l| decode_license(l))
         .collect();
-    component.copyright = row.opt_text(13)?;
+    component.extra.copyright = row.opt_text(13)?;
     if let Some(text) = row.opt_text(15)? {
         component.support.set_level_text(&text);
     } else if let Some(level) = row.opt_text(14)? {
@@ -825,15 +825,15 @@ async fn write_component(
         Param::text(&c.bom_ref),
         Param::text(c.kind.as_str()),
         Param::Text(supplier),
-        Param::Text(c.group.as_deref()),
+        Param::Text(c.extra.group.as_deref()),
         Param::text(&c.name),
         Param::Text(c.version.as_deref()),
-        Param::Text(c.description.as_deref()),
+        Param::Text(c.extra.description.as_deref()),
         Param::Text(c.purl.as_deref()),
         Param::Text(cpes.as_deref()),
         Param::Text(hashes.as_deref()),
         Param::Text(licenses.as_deref()),
-        Param::Text(c.copyright.as_deref()),
+        Param::Text(c.extra.copyright.as_deref()),
         Param::Text(c.support.level.map(SupportLevel::as_str)),
         Param::Text(c.support.level_text.as_deref()),
         Param::Text(eos_text.as_deref()),
@@ -1059,7 +1059,7 @@ pub async fn edit_component(
         c.purl = non_empty(Some(purl)).map(str::to_owned);
     }
     if let Some(description) = &edit.description {
-        c.description = non_empty(Some(description)).map(str::to_owned);
+        c.extra.description = non_empty(Some(description)).map(str::to_owned);
     }
     for cpe in &edit.add_cpes {
         if !c.cpes.contains(cpe) {
@@ -1076,7 +1076,7 @@ pub async fn edit_component(
         }
     }
     if let Some(copyright) = &edit.copyright {
-        c.copyright = non_empty(Some(copyright)).map(str::to_owned);
+        c.extra.copyright = non_empty(Some(copyright)).map(str::to_owned);
     }
     if let Some(level) = &edit.support_level {
         c.support.set_level_text(level);

@@ -199,7 +199,8 @@ async fn case_study_rebuilt_as_a_product_generates_every_format() {
             }
             if c.supplier.as_ref().is_none_or(|s| !s.is_asserted()) {
                 edit.supplier = Some(
-                    c.publisher
+                    c.extra
+                        .publisher
                         .clone()
                         .unwrap_or_else(|| "Anonymised MDM".to_owned()),
                 );

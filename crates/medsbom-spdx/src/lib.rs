@@ -133,8 +133,7 @@ pub fn read_yaml(bytes: &[u8]) -> Result<Parsed, ParseError> {
 
 /// Reads an SPDX 2.x tag-value document.
 pub fn read_tag_value(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let (doc, diagnostics) = tag_value::parse(bytes)?;
-    read2::convert(doc, Syntax::TagValue, diagnostics)
+    tag_value::read(bytes)
 }
 
 /// Reads an SPDX 3.0.x JSON-LD document (`@context` plus `@graph`).

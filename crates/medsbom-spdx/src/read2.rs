@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
 use medsbom_model::{
-    Component, ComponentType, DOCUMENT_REF, Diagnostic, ExternalRef, Hash, Identifier, License,
-    Location, Milestone, ParseError, Parsed, Party, PartyKind, Property, Relationship,
-    RelationshipKind, Sbom, SbomFormat, Support, SwidRef, normalize_hash_algorithm,
+    Component, ComponentExtraFields, ComponentType, DOCUMENT_REF, Diagnostic, ExternalRef, Hash,
+    Identifier, License, Location, Milestone, ParseError, Parsed, Party, PartyKind, Property,
+    Relationship, RelationshipKind, Sbom, SbomFormat, Support, SwidRef, normalize_hash_algorithm,
 };
 
 use crate::agent::{self, Creator};
@@ -25,6 +25,37 @@ pub(crate) enum Syntax {
     Json,
     /// Tag-value: line numbers.
     TagValue,
+}
+
+/// A relationship as the document writes it, borrowed from wherever it was read.
+pub(crate) struct RelationshipText<'t> {
+    /// `spdxElementId`.
+    pub(crate) from: &'t str,
+    /// `relationshipType`.
+    pub(crate) kind: &'t str,
+    /// `relatedSpdxElement`.
+    pub(crate) to: &'t str,
+    /// `comment`.
+    pub(crate) comment: Option<&'t str>,
+    /// 1-based line in a tag-value document.
+    pub(crate) line: Option<u64>,
+}
+
+/// An annotation's type and comment: what the model keeps of it.
+pub(crate) struct AnnotationText<'t> {
+    /// `annotationType`.
+    pub(crate) annotation_type: Option<&'t str>,
+    /// `comment` (empty when missing).
+    pub(crate) comment: &'t str,
+}
+
+impl<'t> From<&'t Annotation> for AnnotationText<'t> {
+    fn from(annotation: &'t Annotation) -> AnnotationText<'t> {
+        AnnotationText {
+            annotation_type: annotation.annotation_type.as_deref(),
+            comment: annotation.comment.as_deref().unwrap_or(""),
+        }
+    }
 }
 
 /// Converts a deserialized SPDX 2 document. Fails only when the input is not an SPDX 2
@@ -84,6 +115,40 @@ impl Converter {
         }
     }
 
+    /// Sets the diagnostics of parsing, which are reported first (tag-value parses while it
+    /// converts, so they are known only at the end).
+    pub(crate) fn set_parse_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.parse_diagnostics = diagnostics;
+    }
+
+    /// Records that the file `file_id` belongs to the package converted as component
+    /// `package_idx` (tag-value: files follow their package), as a `hasFiles` entry would.
+    /// Calls must come in package order.
+    pub(crate) fn add_package_file(&mut self, package_idx: usize, file_id: String) {
+        match self.has_files.last_mut() {
+            Some((idx, files)) if *idx == package_idx => files.push(file_id),
+            _ => self.has_files.push((package_idx, vec![file_id])),
+        }
+    }
+
+    /// Adds annotations to the converted element at `idx`, as if they had been part of it:
+    /// properties, support data and, for packages, medsbom's own annotations.
+    pub(crate) fn annotate<'t>(
+        &mut self,
+        idx: usize,
+        annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+    ) {
+        let is_package = idx < self.n_packages;
+        let Some(component) = self.components.get_mut(idx) else {
+            return;
+        };
+        if is_package {
+            annotate_package(component, annotations);
+        } else {
+            annotate_element(component, annotations);
+        }
+    }
+
     /// Converts the next package.
     pub(crate) fn package(&mut self, package: Package) {
         let idx = self.n_packages;
@@ -138,7 +203,32 @@ impl Converter {
 
     /// Converts the rest of the document: its own fields, the packages, files and snippets
     /// still in it (after those already converted) and the relationships.
-    pub(crate) fn finish(mut self, doc: Document) -> Result<Parsed, ParseError> {
+    pub(crate) fn finish(self, mut doc: Document) -> Result<Parsed, ParseError> {
+        let relationships = std::mem::take(&mut doc.relationships);
+        let n_relationships = relationships.len();
+        self.finish_with(doc, n_relationships, |visit| {
+            // Each relationship of the document is dropped once converted.
+            for relationship in relationships {
+                visit(RelationshipText {
+                    from: &relationship.spdx_element_id,
+                    kind: &relationship.relationship_type,
+                    to: &relationship.related_spdx_element,
+                    comment: relationship.comment.as_deref(),
+                    line: relationship.line,
+                });
+            }
+        })
+    }
+
+    /// [`Converter::finish`] with the `n_relationships` relationships handed over by
+    /// `relationships`, which calls its argument once per relationship in document order
+    /// (`doc.relationships` is not read).
+    pub(crate) fn finish_with(
+        mut self,
+        doc: Document,
+        n_relationships: usize,
+        relationships: impl FnOnce(&mut dyn FnMut(RelationshipText<'_>)),
+    ) -> Result<Parsed, ParseError> {
         let syntax = self.syntax;
         let mut diagnostics = std::mem::take(&mut self.parse_diagnostics);
         if doc.spdx_version.is_none() && doc.spdx_id.is_none() {
@@ -228,32 +318,33 @@ impl Converter {
         diagnostics.append(&mut self.diagnostics);
         let ids = self.ids;
         sbom.components = self.components;
-        let mut relationships = RelationshipSet::default();
+        let mut set = RelationshipSet::default();
         let n_has_files: usize = self.has_files.iter().map(|(_, files)| files.len()).sum();
-        relationships.reserve(doc.document_describes.len() + n_has_files + doc.relationships.len());
+        set.reserve(doc.document_describes.len() + n_has_files + n_relationships);
         for described in &doc.document_describes {
-            relationships.push(DOCUMENT_REF, "DESCRIBES", described);
+            set.push(DOCUMENT_REF, "DESCRIBES", described);
         }
         for (idx, has_files) in &self.has_files {
             if let Some(component) = sbom.components.get(*idx) {
                 for file in has_files {
-                    relationships.push(&component.bom_ref, "CONTAINS", file);
+                    set.push(&component.bom_ref, "CONTAINS", file);
                 }
             }
         }
 
-        // Each relationship of the document is dropped once converted.
-        for (idx, relationship) in doc.relationships.into_iter().enumerate() {
+        let mut idx = 0;
+        relationships(&mut |relationship| {
             let location = element_location(syntax, "relationships", idx, relationship.line);
-            let from = relationship.spdx_element_id.trim();
-            let to = relationship.related_spdx_element.trim();
-            let kind = relationship.relationship_type.trim();
+            idx += 1;
+            let from = relationship.from.trim();
+            let to = relationship.to.trim();
+            let kind = relationship.kind.trim();
             if from.is_empty() || to.is_empty() || kind.is_empty() {
                 diagnostics.push(Diagnostic::error(
                     location,
                     "relationship lacks spdxElementId, relationshipType or relatedSpdxElement",
                 ));
-                continue;
+                return;
             }
             for endpoint in [from, to] {
                 if !ids.contains(endpoint) && !is_outside_reference(endpoint) {
@@ -268,13 +359,13 @@ impl Converter {
             }
             // medsbom writes a type SPDX 2.3 lacks (CycloneDX `provides`, SPDX 3 `trainedOn`) as
             // OTHER with the type in the comment; read it back as that type.
-            match relationship.comment.as_deref().map(str::trim) {
+            match relationship.comment.map(str::trim) {
                 Some(comment) if kind == "OTHER" && is_type_name(comment) => {
-                    relationships.push_custom(from, kind, comment, to);
+                    set.push_custom(from, kind, comment, to);
                 }
-                _ => relationships.push(from, kind, to),
+                _ => set.push(from, kind, to),
             }
-        }
+        });
         for described in &doc.document_describes {
             if !ids.contains(described) && !is_outside_reference(described) {
                 diagnostics.push(Diagnostic::warning(
@@ -287,7 +378,7 @@ impl Converter {
             }
         }
 
-        sbom.relationships = relationships.items;
+        sbom.relationships = set.items;
         let mut seen_roots = HashSet::new();
         for relationship in &sbom.relationships {
             if relationship.kind == RelationshipKind::Describes
@@ -509,18 +600,39 @@ fn normalize_relationship(from: &str, spdx_type: &str, to: &str) -> Relationship
 
 /// The component for a package, and the SPDXIDs of its `hasFiles`.
 fn package_component(
+    mut package: Package,
+    location: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Component, Vec<String>) {
+    let annotations = std::mem::take(&mut package.annotations);
+    let (mut component, has_files) = package_fields(package, location, diagnostics);
+    annotate_package(&mut component, annotations.iter().map(AnnotationText::from));
+    (component, has_files)
+}
+
+/// A package's component from everything but its annotations ([`annotate_package`] adds
+/// those), and the SPDXIDs of its `hasFiles`.
+fn package_fields(
     package: Package,
     location: &Location,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Component, Vec<String>) {
+    debug_assert!(
+        package.annotations.is_empty(),
+        "annotations are added apart"
+    );
     let mut component = Component {
         bom_ref: package.spdx_id.unwrap_or_default(),
         name: package.name.unwrap_or_default(),
         version: package.version_info,
+        ..Component::default()
+    };
+    // The less common fields are gathered here and allocated only when one is set.
+    let mut extra = ComponentExtraFields {
         description: package.description.or(package.summary),
         license_concluded: package.license_concluded,
         copyright: package.copyright_text,
-        ..Component::default()
+        ..ComponentExtraFields::default()
     };
     if let Some(purpose) = package.primary_package_purpose.as_deref() {
         component.kind = package_kind(purpose);
@@ -529,7 +641,7 @@ fn package_component(
         component.supplier = Some(party_or_warn(supplier, "supplier", location, diagnostics));
     }
     if let Some(originator) = package.originator.as_deref() {
-        component.authors.push(party_or_warn(
+        extra.authors.push(party_or_warn(
             originator,
             "originator",
             location,
@@ -538,106 +650,158 @@ fn package_component(
     }
     component.hashes = hashes(&package.checksums);
     if let Some(declared) = package.license_declared {
-        component.licenses.push(License::Expression(declared));
+        component.licenses = vec![License::Expression(declared)];
     }
+    let n_cpes = package
+        .external_refs
+        .iter()
+        .filter(|r| is_cpe_type(r.reference_type.trim()))
+        .count();
+    component.cpes.reserve_exact(n_cpes);
     for external_ref in package.external_refs {
-        add_external_ref(&mut component, external_ref);
+        add_external_ref(&mut component, &mut extra, external_ref);
     }
     if let Some(url) = package.download_location.filter(|u| is_asserted_url(u)) {
-        component.external_refs.push(ExternalRef {
+        extra.external_refs.push(ExternalRef {
             kind: "distribution".to_owned(),
             url,
             comment: None,
         });
     }
     if let Some(url) = package.homepage.filter(|u| is_asserted_url(u)) {
-        component.external_refs.push(ExternalRef {
+        extra.external_refs.push(ExternalRef {
             kind: "website".to_owned(),
             url,
             comment: None,
         });
     }
-    let mut support = Support::default();
+    component.extra = extra.into();
     if let Some(text) = package.valid_until_date.as_deref() {
-        support.end_of_support = Some(Milestone::new("endOfSupport", text));
+        component.support.end_of_support = Some(Milestone::new("endOfSupport", text));
     }
     if let Some(text) = package.release_date.as_deref() {
-        support.milestones.push(Milestone::new("releaseDate", text));
+        component
+            .support
+            .milestones
+            .push(Milestone::new("releaseDate", text));
     }
     if let Some(text) = package.built_date.as_deref() {
-        support.milestones.push(Milestone::new("builtDate", text));
+        component
+            .support
+            .milestones
+            .push(Milestone::new("builtDate", text));
     }
+    (component, package.has_files)
+}
+
+/// Adds a package's annotations to its component: properties, support data, and medsbom's own
+/// annotations for what SPDX 2.3 has no field for.
+fn annotate_package<'t>(
+    component: &mut Component,
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+) {
     read_annotations(
-        &package.annotations,
+        annotations,
         &mut component.properties,
-        &mut support,
+        &mut component.support,
     );
-    component.support = support;
-    // medsbom's own annotations for what SPDX 2.3 has no field for.
     for property in &component.properties {
         let is_other = matches!(&component.kind, ComponentType::Other(other) if other.eq_ignore_ascii_case("OTHER"));
         if property.name == convention::COMPONENT_TYPE_KEY && is_other {
             component.kind = ComponentType::parse(&property.value);
         } else if property.name == convention::ORIGINATOR_KEY {
-            component.authors.push(agent::parse_party(&property.value));
+            component
+                .extra
+                .authors
+                .push(agent::parse_party(&property.value));
         }
     }
-    (component, package.has_files)
 }
 
-fn file_component(file: File) -> Component {
-    let mut component = Component {
+/// A file's component from everything but its annotations ([`annotate_element`] adds those).
+fn file_fields(file: File) -> Component {
+    debug_assert!(file.annotations.is_empty(), "annotations are added apart");
+    Component {
         bom_ref: file.spdx_id.unwrap_or_default(),
         kind: ComponentType::File,
         name: file.file_name.unwrap_or_default(),
-        description: file.comment,
-        license_concluded: file.license_concluded,
-        copyright: file.copyright_text,
         hashes: hashes(&file.checksums),
+        extra: ComponentExtraFields {
+            description: file.comment,
+            license_concluded: file.license_concluded,
+            copyright: file.copyright_text,
+            ..ComponentExtraFields::default()
+        }
+        .into(),
         ..Component::default()
-    };
-    let mut support = Support::default();
-    read_annotations(&file.annotations, &mut component.properties, &mut support);
-    component.support = support;
+    }
+}
+
+fn file_component(mut file: File) -> Component {
+    let annotations = std::mem::take(&mut file.annotations);
+    let mut component = file_fields(file);
+    annotate_element(&mut component, annotations.iter().map(AnnotationText::from));
     component
 }
 
-fn snippet_component(snippet: Snippet) -> Component {
-    let mut component = Component {
+/// A snippet's component from everything but its annotations ([`annotate_element`] adds
+/// those).
+fn snippet_fields(snippet: Snippet) -> Component {
+    debug_assert!(
+        snippet.annotations.is_empty(),
+        "annotations are added apart"
+    );
+    Component {
         bom_ref: snippet.spdx_id.unwrap_or_default(),
         kind: ComponentType::File,
         name: snippet.name.unwrap_or_default(),
-        license_concluded: snippet.license_concluded,
-        copyright: snippet.copyright_text,
+        extra: ComponentExtraFields {
+            license_concluded: snippet.license_concluded,
+            copyright: snippet.copyright_text,
+            ..ComponentExtraFields::default()
+        }
+        .into(),
         ..Component::default()
-    };
-    let mut support = Support::default();
-    read_annotations(
-        &snippet.annotations,
-        &mut component.properties,
-        &mut support,
-    );
-    component.support = support;
+    }
+}
+
+fn snippet_component(mut snippet: Snippet) -> Component {
+    let annotations = std::mem::take(&mut snippet.annotations);
+    let mut component = snippet_fields(snippet);
+    annotate_element(&mut component, annotations.iter().map(AnnotationText::from));
     component
 }
 
+/// Adds a file's or snippet's annotations to its component: properties and support data.
+fn annotate_element<'t>(
+    component: &mut Component,
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
+) {
+    read_annotations(
+        annotations,
+        &mut component.properties,
+        &mut component.support,
+    );
+}
+
 /// Annotations → properties (verbatim) and support data (structured comments).
-fn read_annotations(
-    annotations: &[Annotation],
+fn read_annotations<'t>(
+    annotations: impl ExactSizeIterator<Item = AnnotationText<'t>>,
     properties: &mut Vec<Property>,
     support: &mut Support,
 ) {
-    if annotations.is_empty() {
+    if annotations.len() == 0 {
         return;
     }
+    // Exact size: a vector grown from empty by one push reserves room for four.
+    properties.reserve_exact(annotations.len());
     let mut lines = Vec::new();
     for annotation in annotations {
-        let comment = annotation.comment.as_deref().unwrap_or("");
         properties.push(convention::annotation_property(
-            annotation.annotation_type.as_deref(),
-            comment,
+            annotation.annotation_type,
+            annotation.comment,
         ));
-        convention::structured_lines(comment, &mut lines);
+        convention::structured_lines(annotation.comment, &mut lines);
     }
     convention::apply_support(&lines, support);
 }
@@ -705,9 +869,19 @@ fn is_asserted_url(text: &str) -> bool {
     !text.trim().is_empty() && !is_none_or_noassertion(text)
 }
 
+/// Whether an external reference type is a CPE (`cpe22Type`, `cpe23Type`).
+fn is_cpe_type(reference_type: &str) -> bool {
+    reference_type.eq_ignore_ascii_case("cpe22Type")
+        || reference_type.eq_ignore_ascii_case("cpe23Type")
+}
+
 /// External references by type: purl, CPE and SWID to their fields, persistent ids and
 /// package-manager coordinates to other identifiers, the rest to external references.
-fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::ExternalRef) {
+fn add_external_ref(
+    component: &mut Component,
+    extra: &mut ComponentExtraFields,
+    external_ref: crate::spdx2::ExternalRef,
+) {
     let reference_type = external_ref.reference_type.trim();
     let locator = external_ref.reference_locator.trim().to_owned();
     let category = external_ref.reference_category.trim();
@@ -721,9 +895,9 @@ fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::Exter
     };
     match () {
         () if is("purl") && component.purl.is_none() => component.purl = Some(locator),
-        () if is("cpe22Type") || is("cpe23Type") => component.cpes.push(locator),
-        () if is("swid") && component.swid.is_none() => {
-            component.swid = Some(SwidRef {
+        () if is_cpe_type(reference_type) => component.cpes.push(locator),
+        () if is("swid") && extra.swid.is_none() => {
+            extra.swid = Some(SwidRef {
                 tag_id: locator,
                 ..SwidRef::default()
             });
@@ -732,12 +906,12 @@ fn add_external_ref(component: &mut Component, external_ref: crate::spdx2::Exter
             || is_category("PACKAGE-MANAGER")
             || ["purl", "swid", "swh", "gitoid"].iter().any(|t| is(t)) =>
         {
-            component.other_identifiers.push(Identifier {
+            extra.other_identifiers.push(Identifier {
                 kind: reference_type.to_owned(),
                 value: locator,
             });
         }
-        _ => component.external_refs.push(ExternalRef {
+        _ => extra.external_refs.push(ExternalRef {
             kind: reference_type.to_owned(),
             url: locator,
             comment: external_ref.comment,

@@ -413,8 +413,8 @@ impl<'a> Reader<'a> {
                     let text = self.license_text(target);
                     if relationship_type == "hasDeclaredLicense" {
                         component.licenses.push(License::Expression(text));
-                    } else if component.license_concluded.is_none() {
-                        component.license_concluded = Some(text);
+                    } else if component.extra.license_concluded.is_none() {
+                        component.extra.license_concluded = Some(text);
                     }
                 }
                 continue;
@@ -561,18 +561,20 @@ impl<'a> Reader<'a> {
         component.version = self
             .text(element, idx, "software_packageVersion")
             .map(str::to_owned);
-        component.description = self
+        if let Some(description) = self
             .text(element, idx, "description")
             .or_else(|| element.get("summary").and_then(Value::as_str))
-            .map(str::to_owned);
-        component.copyright = self
-            .text(element, idx, "software_copyrightText")
-            .map(str::to_owned);
+        {
+            component.extra.description = Some(description.to_owned());
+        }
+        if let Some(copyright) = self.text(element, idx, "software_copyrightText") {
+            component.extra.copyright = Some(copyright.to_owned());
+        }
         if let Some(supplier) = self.text(element, idx, "suppliedBy") {
             component.supplier = Some(self.party(supplier));
         }
         for originator in self.texts(element, idx, "originatedBy") {
-            component.authors.push(self.party(originator));
+            component.extra.authors.push(self.party(originator));
         }
         if let Some(purl) = self.text(element, idx, "software_packageUrl") {
             component.purl = Some(purl.to_owned());
@@ -589,13 +591,13 @@ impl<'a> Reader<'a> {
                 "cpe22" | "cpe23" => component.cpes.push(value.to_owned()),
                 "packageUrl" if component.purl.is_none() => component.purl = Some(value.to_owned()),
                 "packageUrl" if component.purl.as_deref() == Some(value) => {}
-                "swid" if component.swid.is_none() => {
-                    component.swid = Some(SwidRef {
+                "swid" if component.extra.swid.is_none() => {
+                    component.extra.swid = Some(SwidRef {
                         tag_id: value.to_owned(),
                         ..SwidRef::default()
                     });
                 }
-                _ => component.other_identifiers.push(Identifier {
+                _ => component.extra.other_identifiers.push(Identifier {
                     kind: kind.to_owned(),
                     value: value.to_owned(),
                 }),
@@ -620,7 +622,7 @@ impl<'a> Reader<'a> {
             .text(element, idx, "software_downloadLocation")
             .filter(|u| !is_none_or_noassertion(u))
         {
-            component.external_refs.push(ExternalRef {
+            component.extra.external_refs.push(ExternalRef {
                 kind: "distribution".to_owned(),
                 url: url.to_owned(),
                 comment: None,
@@ -630,7 +632,7 @@ impl<'a> Reader<'a> {
             .text(element, idx, "software_homePage")
             .filter(|u| !is_none_or_noassertion(u))
         {
-            component.external_refs.push(ExternalRef {
+            component.extra.external_refs.push(ExternalRef {
                 kind: "website".to_owned(),
                 url: url.to_owned(),
                 comment: None,
@@ -647,7 +649,7 @@ impl<'a> Reader<'a> {
                 _ => Vec::new(),
             };
             for locator in locators {
-                component.external_refs.push(ExternalRef {
+                component.extra.external_refs.push(ExternalRef {
                     kind: kind.to_owned(),
                     url: locator.to_owned(),
                     comment: external_ref

@@ -1,4 +1,4 @@
-//! SPDX 2.x tag-value → the serde document of [`crate::spdx2`], one pass over the bytes.
+//! SPDX 2.x tag-value → the normalized model, one pass over the bytes.
 //!
 //! Lines are `Tag: value`; a value starting with `<text>` runs to the next `</text>`, possibly
 //! over several lines; lines starting with `#` are comments. `PackageName:`, `FileName:`,
@@ -7,23 +7,30 @@
 //! §5.2.2), which is recorded as `hasFiles`. Annotations name their element with `SPDXREF:`
 //! and are attached at the end.
 //!
+//! The document is converted while it is read, so it never exists whole next to the model: a
+//! package becomes a component as soon as the next element starts; files and snippets wait in
+//! their serde form (small) and are converted after the packages, as the shared conversion
+//! orders them ([`Converter`]); annotations and relationships are kept as slices of the input
+//! until every element is known. The result is the one the serde document would give.
+//!
 //! Cost is linear in the input: one UTF-8 check, one scan for line ends, a `match` per tag,
-//! and a hash map from SPDXID to element built once at the end.
+//! and a hash map from SPDXID to element.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use medsbom_model::{DOCUMENT_REF, Diagnostic, Location, ParseError};
+use medsbom_model::{DOCUMENT_REF, Diagnostic, Location, ParseError, Parsed};
 
-use crate::read2::clip;
+use crate::read2::{AnnotationText, Converter, RelationshipText, Syntax, clip};
 use crate::spdx2::{
-    Annotation, Checksum, CreationInfo, Document, ExternalRef, File, Package, Relationship, Snippet,
+    Annotation, Checksum, CreationInfo, Document, ExternalRef, File, Package, Snippet,
 };
 
 /// Malformed lines tolerated before the input is declared not to be tag-value at all.
 const MAX_MALFORMED_LINES: usize = 1000;
 
-/// Parses tag-value bytes into a document plus the line-level findings.
-pub(crate) fn parse(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>), ParseError> {
+/// Reads tag-value bytes: the line-level findings come first among the diagnostics.
+pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -37,11 +44,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>), ParseEr
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
-    let mut parser = Parser::default();
-    parser
-        .doc
-        .packages
-        .reserve_exact(count_line_starts(text, "PackageName:"));
+    let mut parser = Parser::new(&count_line_starts(text));
     let mut pos = 0;
     let mut line_no: u64 = 0;
     while pos < text.len() {
@@ -102,18 +105,31 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>), ParseEr
         };
         parser.field(tag, value, start_line)?;
     }
-    Ok(parser.finish())
+    parser.finish()
 }
 
-/// How many lines start with `prefix` (lines inside `<text>` included, so at least the number
-/// of elements it opens): lists of elements are allocated once at their final size, where
-/// growing by doubling would keep up to twice the room they need.
-fn count_line_starts(text: &str, prefix: &str) -> usize {
+/// How many lines start an element, an annotation and a relationship (lines inside `<text>`
+/// included, indented tags not), so that their lists are allocated once at about their final
+/// size: a list grown by doubling keeps up to twice the room it needs.
+#[derive(Debug, Default, PartialEq)]
+struct Counts {
+    elements: usize,
+    annotations: usize,
+    relationships: usize,
+}
+
+fn count_line_starts(text: &str) -> Counts {
     let mut rest = text.as_bytes();
-    let mut res = 0;
+    let mut res = Counts::default();
     loop {
-        if rest.starts_with(prefix.as_bytes()) {
-            res += 1;
+        match rest.first() {
+            Some(b'P') if rest.starts_with(b"PackageName:") => res.elements += 1,
+            Some(b'F') if rest.starts_with(b"FileName:") => res.elements += 1,
+            Some(b'S') if rest.starts_with(b"SnippetSPDXID:") => res.elements += 1,
+            Some(b'A') if rest.starts_with(b"Annotator:") => res.annotations += 1,
+            Some(b'R') if rest.starts_with(b"Relationship:") => res.relationships += 1,
+            Some(b'R') if rest.starts_with(b"Reviewer:") => res.annotations += 1,
+            _ => {}
         }
         match find_byte(rest, b'\n') {
             Some(idx) => rest = rest.get(idx + 1..).unwrap_or_default(),
@@ -160,30 +176,100 @@ fn find_text_close(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// The element that `SPDXID:` and element fields currently apply to.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-enum Current {
+/// The element that `SPDXID:` and element fields currently apply to, with what was read of
+/// it so far.
+#[derive(Default)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "there is one, the element being read"
+)]
+enum Current<'a> {
     #[default]
     Document,
-    Package(usize),
-    File(usize),
-    Snippet(usize),
+    Package {
+        package: Package,
+        /// The SPDXID as written (the last `SPDXID:` line).
+        id: Option<&'a str>,
+        /// Its index among packages.
+        idx: usize,
+    },
+    File {
+        file: File,
+        id: Option<&'a str>,
+        /// The package the file follows, if any (as an index among packages).
+        container: Option<usize>,
+    },
+    Snippet {
+        snippet: Snippet,
+        id: &'a str,
+    },
     License,
 }
 
-#[derive(Default)]
-struct Parser {
-    doc: Document,
-    diagnostics: Vec<Diagnostic>,
-    current: Current,
-    n_malformed: usize,
-    /// For each file, the package it follows (if any).
-    file_container: Vec<Option<usize>>,
-    /// Annotations with the SPDXID they name (`None` until `SPDXREF:`) and their line.
-    annotations: Vec<(Option<String>, Annotation, u64)>,
+/// An element by kind and index among the elements of its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Element {
+    Package(usize),
+    File(usize),
+    Snippet(usize),
 }
 
-impl Parser {
+/// An annotation waiting for the end of the document, borrowed from the input.
+#[derive(Default)]
+struct PendingAnnotation<'a> {
+    /// The SPDXID it names (`None` until `SPDXREF:`).
+    target: Option<&'a str>,
+    annotation_type: Option<&'a str>,
+    comment: Option<&'a str>,
+    line: u64,
+}
+
+struct Parser<'a> {
+    /// The document's own fields (its elements and relationships are kept apart).
+    doc: Document,
+    converter: Converter,
+    /// Findings of parsing, reported before those of converting.
+    diagnostics: Vec<Diagnostic>,
+    current: Current<'a>,
+    n_malformed: usize,
+    n_packages: usize,
+    /// Files and snippets read so far, converted after every package.
+    files: Vec<File>,
+    snippets: Vec<Snippet>,
+    /// The element each SPDXID names: the first package with it, else the first file, else
+    /// the first snippet.
+    element_by_id: HashMap<&'a str, Element>,
+    annotations: Vec<PendingAnnotation<'a>>,
+    relationships: Vec<RelationshipText<'a>>,
+}
+
+impl<'a> Parser<'a> {
+    /// A parser with room for what the document probably holds.
+    fn new(counts: &Counts) -> Parser<'a> {
+        let mut converter = Converter::new(Syntax::TagValue, Vec::new(), 0);
+        converter.try_reserve(counts.elements);
+        // The counts are at most one per line: a failed reservation only means growing.
+        let mut element_by_id = HashMap::new();
+        let _ = element_by_id.try_reserve(counts.elements);
+        let mut annotations = Vec::new();
+        let _ = annotations.try_reserve_exact(counts.annotations);
+        let mut relationships = Vec::new();
+        let _ = relationships.try_reserve_exact(counts.relationships);
+        Parser {
+            doc: Document::default(),
+            converter,
+            diagnostics: Vec::new(),
+            current: Current::Document,
+            n_malformed: 0,
+            n_packages: 0,
+            files: Vec::new(),
+            snippets: Vec::new(),
+            element_by_id,
+            annotations,
+            relationships,
+        }
+    }
+
     fn malformed(&mut self, line: u64, message: String) -> Result<(), ParseError> {
         self.n_malformed += 1;
         if self.n_malformed > MAX_MALFORMED_LINES {
@@ -207,23 +293,74 @@ impl Parser {
     }
 
     fn package(&mut self) -> Option<&mut Package> {
-        match self.current {
-            Current::Package(idx) => self.doc.packages.get_mut(idx),
+        match &mut self.current {
+            Current::Package { package, .. } => Some(package),
             _ => None,
         }
     }
 
     fn file(&mut self) -> Option<&mut File> {
-        match self.current {
-            Current::File(idx) => self.doc.files.get_mut(idx),
+        match &mut self.current {
+            Current::File { file, .. } => Some(file),
             _ => None,
         }
     }
 
     fn snippet(&mut self) -> Option<&mut Snippet> {
-        match self.current {
-            Current::Snippet(idx) => self.doc.snippets.get_mut(idx),
+        match &mut self.current {
+            Current::Snippet { snippet, .. } => Some(snippet),
             _ => None,
+        }
+    }
+
+    /// Ends the current element and makes `next` the current one: a package is converted at
+    /// once; a file or snippet waits for the packages.
+    fn open(&mut self, next: Current<'a>) {
+        match std::mem::replace(&mut self.current, next) {
+            Current::Package { package, id, idx } => {
+                if let Some(id) = id {
+                    self.index(id, Element::Package(idx));
+                }
+                self.converter.package(package);
+            }
+            Current::File {
+                file,
+                id,
+                container,
+            } => {
+                let idx = self.files.len();
+                if let Some(id) = id {
+                    self.index(id, Element::File(idx));
+                    if let Some(package_idx) = container {
+                        // Packages are converted first, so a package's index is its
+                        // component's.
+                        self.converter.add_package_file(package_idx, id.to_owned());
+                    }
+                }
+                self.files.push(file);
+            }
+            Current::Snippet { snippet, id } => {
+                self.index(id, Element::Snippet(self.snippets.len()));
+                self.snippets.push(snippet);
+            }
+            Current::Document | Current::License => {}
+        }
+    }
+
+    /// Records the element an SPDXID names: packages before files before snippets, the
+    /// first of each kind.
+    fn index(&mut self, id: &'a str, element: Element) {
+        match self.element_by_id.entry(id) {
+            Entry::Vacant(entry) => {
+                entry.insert(element);
+            }
+            // Elements are indexed in document order, so within a kind the one already there
+            // comes first; across kinds the order of `Element`'s variants decides.
+            Entry::Occupied(mut entry) => {
+                if element < *entry.get() {
+                    entry.insert(element);
+                }
+            }
         }
     }
 
@@ -233,11 +370,11 @@ impl Parser {
             .get_or_insert_with(CreationInfo::default)
     }
 
-    fn annotation(&mut self) -> Option<&mut (Option<String>, Annotation, u64)> {
+    fn annotation(&mut self) -> Option<&mut PendingAnnotation<'a>> {
         self.annotations.last_mut()
     }
 
-    fn field(&mut self, tag: &str, value: &str, line: u64) -> Result<(), ParseError> {
+    fn field(&mut self, tag: &str, value: &'a str, line: u64) -> Result<(), ParseError> {
         match tag {
             // Document creation.
             "SPDXVersion" => self.doc.spdx_version = Some(value.to_owned()),
@@ -255,12 +392,17 @@ impl Parser {
 
             // Packages.
             "PackageName" => {
-                self.doc.packages.push(Package {
-                    name: Some(value.to_owned()),
-                    line: Some(line),
-                    ..Package::default()
+                let idx = self.n_packages;
+                self.n_packages += 1;
+                self.open(Current::Package {
+                    package: Package {
+                        name: Some(value.to_owned()),
+                        line: Some(line),
+                        ..Package::default()
+                    },
+                    id: None,
+                    idx,
                 });
-                self.current = Current::Package(self.doc.packages.len() - 1);
             }
             "PackageVersion"
             | "PackageSupplier"
@@ -361,15 +503,16 @@ impl Parser {
 
             // Files.
             "FileName" => {
-                self.doc.files.push(File {
-                    file_name: Some(value.to_owned()),
-                    line: Some(line),
-                    ..File::default()
+                let container = self.n_packages.checked_sub(1);
+                self.open(Current::File {
+                    file: File {
+                        file_name: Some(value.to_owned()),
+                        line: Some(line),
+                        ..File::default()
+                    },
+                    id: None,
+                    container,
                 });
-                let container =
-                    (!self.doc.packages.is_empty()).then(|| self.doc.packages.len() - 1);
-                self.file_container.push(container);
-                self.current = Current::File(self.doc.files.len() - 1);
             }
             "FileChecksum" => match (self.file().is_some(), parse_checksum(value)) {
                 (true, Some(checksum)) => {
@@ -392,12 +535,14 @@ impl Parser {
 
             // Snippets.
             "SnippetSPDXID" => {
-                self.doc.snippets.push(Snippet {
-                    spdx_id: Some(value.to_owned()),
-                    line: Some(line),
-                    ..Snippet::default()
+                self.open(Current::Snippet {
+                    snippet: Snippet {
+                        spdx_id: Some(value.to_owned()),
+                        line: Some(line),
+                        ..Snippet::default()
+                    },
+                    id: value,
                 });
-                self.current = Current::Snippet(self.doc.snippets.len() - 1);
             }
             "SnippetName"
             | "SnippetFromFileSPDXID"
@@ -417,7 +562,7 @@ impl Parser {
             }
 
             // Other licensing information: a new section, not part of any element.
-            "LicenseID" => self.current = Current::License,
+            "LicenseID" => self.open(Current::License),
 
             // Relationships.
             "Relationship" => {
@@ -429,41 +574,42 @@ impl Parser {
                         format!("expected `Relationship: A TYPE B`, found {:?}", clip(value)),
                     );
                 };
-                self.doc.relationships.push(Relationship {
-                    spdx_element_id: from.to_owned(),
-                    relationship_type: kind.to_owned(),
-                    related_spdx_element: to.to_owned(),
+                self.relationships.push(RelationshipText {
+                    from,
+                    kind,
+                    to,
                     comment: None,
                     line: Some(line),
                 });
             }
-            "RelationshipComment" => match self.doc.relationships.last_mut() {
-                Some(relationship) => relationship.comment = Some(value.to_owned()),
+            "RelationshipComment" => match self.relationships.last_mut() {
+                Some(relationship) => relationship.comment = Some(value),
                 None => self.misplaced(tag, line),
             },
 
             // Annotations (and the SPDX 2.0/2.1 review fields, read as REVIEW annotations of
             // the document).
             "Annotator" | "Reviewer" => {
-                let annotation = Annotation {
-                    annotation_type: (tag == "Reviewer").then(|| "REVIEW".to_owned()),
-                    ..Annotation::default()
-                };
-                let target = (tag == "Reviewer").then(|| DOCUMENT_REF.to_owned());
-                self.annotations.push((target, annotation, line));
+                let is_review = tag == "Reviewer";
+                self.annotations.push(PendingAnnotation {
+                    target: is_review.then_some(DOCUMENT_REF),
+                    annotation_type: is_review.then_some("REVIEW"),
+                    comment: None,
+                    line,
+                });
             }
             "AnnotationDate" | "AnnotationType" | "AnnotationComment" | "SPDXREF"
             | "ReviewDate" | "ReviewComment" => {
-                let Some((target, annotation, _)) = self.annotation() else {
+                let Some(annotation) = self.annotation() else {
                     self.misplaced(tag, line);
                     return Ok(());
                 };
                 // Annotator and date are not part of the model: not kept.
                 match tag {
                     "AnnotationDate" | "ReviewDate" => {}
-                    "AnnotationType" => annotation.annotation_type = Some(value.to_owned()),
-                    "SPDXREF" => *target = Some(value.to_owned()),
-                    _ => annotation.comment = Some(value.to_owned()),
+                    "AnnotationType" => annotation.annotation_type = Some(value),
+                    "SPDXREF" => annotation.target = Some(value),
+                    _ => annotation.comment = Some(value),
                 }
             }
             // Every other tag is valid SPDX that the model has no field for.
@@ -472,20 +618,18 @@ impl Parser {
         Ok(())
     }
 
-    fn spdx_id(&mut self, value: &str, line: u64) {
-        match self.current {
+    fn spdx_id(&mut self, value: &'a str, line: u64) {
+        match &mut self.current {
             Current::Document => self.doc.spdx_id = Some(value.to_owned()),
-            Current::Package(_) => {
-                if let Some(package) = self.package() {
-                    package.spdx_id = Some(value.to_owned());
-                }
+            Current::Package { package, id, .. } => {
+                package.spdx_id = Some(value.to_owned());
+                *id = Some(value);
             }
-            Current::File(_) => {
-                if let Some(file) = self.file() {
-                    file.spdx_id = Some(value.to_owned());
-                }
+            Current::File { file, id, .. } => {
+                file.spdx_id = Some(value.to_owned());
+                *id = Some(value);
             }
-            Current::Snippet(_) | Current::License => self.misplaced("SPDXID", line),
+            Current::Snippet { .. } | Current::License => self.misplaced("SPDXID", line),
         }
     }
 
@@ -499,97 +643,75 @@ impl Parser {
         )
     }
 
-    /// Attaches annotations to their elements and records which package each file follows.
-    fn finish(mut self) -> (Document, Vec<Diagnostic>) {
-        let mut element_by_id: HashMap<&str, Current> = HashMap::new();
-        for (idx, package) in self.doc.packages.iter().enumerate() {
-            if let Some(id) = package.spdx_id.as_deref() {
-                element_by_id.entry(id).or_insert(Current::Package(idx));
-            }
+    /// Converts what is still waiting (the last element, files and snippets), attaches the
+    /// annotations to their elements and converts the relationships.
+    fn finish(mut self) -> Result<Parsed, ParseError> {
+        self.open(Current::Document);
+        let n_packages = self.n_packages;
+        let n_files = self.files.len();
+        for file in std::mem::take(&mut self.files) {
+            self.converter.file(file);
         }
-        for (idx, file) in self.doc.files.iter().enumerate() {
-            if let Some(id) = file.spdx_id.as_deref() {
-                element_by_id.entry(id).or_insert(Current::File(idx));
-            }
+        for snippet in std::mem::take(&mut self.snippets) {
+            self.converter.snippet(snippet);
         }
-        for (idx, snippet) in self.doc.snippets.iter().enumerate() {
-            if let Some(id) = snippet.spdx_id.as_deref() {
-                element_by_id.entry(id).or_insert(Current::Snippet(idx));
-            }
-        }
-        let mut placements = Vec::with_capacity(self.annotations.len());
-        for (target, _, line) in &self.annotations {
-            let target = target.as_deref().map(str::trim);
-            let placement = match target {
-                None | Some(DOCUMENT_REF) => Some(Current::Document),
-                Some(id) => element_by_id.get(id).copied(),
-            };
-            if placement.is_none() {
-                self.diagnostics.push(Diagnostic::warning(
-                    Location::Line(*line),
-                    format!(
-                        "annotation names {:?}, which is not an element of the document; ignored",
-                        clip(target.unwrap_or_default())
-                    ),
-                ));
-            }
-            placements.push(placement);
-        }
-        let mut has_files: Vec<(usize, String)> = Vec::new();
-        for (idx, container) in self.file_container.iter().enumerate() {
-            let file_id = self.doc.files.get(idx).and_then(|f| f.spdx_id.clone());
-            if let (Some(package_idx), Some(file_id)) = (container, file_id) {
-                has_files.push((*package_idx, file_id));
-            }
-        }
-        drop(element_by_id);
-        // Each element's list gets its exact size up front: pushing one by one would leave
-        // room for four annotations in every element that has one or two.
-        let mut n_package = vec![0usize; self.doc.packages.len()];
-        let mut n_file = vec![0usize; self.doc.files.len()];
-        let mut n_snippet = vec![0usize; self.doc.snippets.len()];
-        for placement in &placements {
-            let count = match placement {
-                Some(Current::Package(idx)) => n_package.get_mut(*idx),
-                Some(Current::File(idx)) => n_file.get_mut(*idx),
-                Some(Current::Snippet(idx)) => n_snippet.get_mut(*idx),
-                _ => None,
-            };
-            if let Some(count) = count {
-                *count += 1;
-            }
-        }
-        for (package, n) in self.doc.packages.iter_mut().zip(n_package) {
-            package.annotations.reserve_exact(n);
-        }
-        for (file, n) in self.doc.files.iter_mut().zip(n_file) {
-            file.annotations.reserve_exact(n);
-        }
-        for (snippet, n) in self.doc.snippets.iter_mut().zip(n_snippet) {
-            snippet.annotations.reserve_exact(n);
-        }
-        for ((_, annotation, _), placement) in self.annotations.into_iter().zip(placements) {
-            let list = match placement {
-                Some(Current::Document) => Some(&mut self.doc.annotations),
-                Some(Current::Package(idx)) => {
-                    self.doc.packages.get_mut(idx).map(|p| &mut p.annotations)
+        // The annotations of each element, in document order: (component, annotation).
+        let mut placed: Vec<(usize, &PendingAnnotation<'a>)> = Vec::new();
+        for annotation in &self.annotations {
+            let target = annotation.target.map(str::trim);
+            let element = match target {
+                None | Some(DOCUMENT_REF) => {
+                    self.doc.annotations.push(Annotation {
+                        annotation_type: annotation.annotation_type.map(str::to_owned),
+                        comment: annotation.comment.map(str::to_owned),
+                        ..Annotation::default()
+                    });
+                    continue;
                 }
-                Some(Current::File(idx)) => self.doc.files.get_mut(idx).map(|f| &mut f.annotations),
-                Some(Current::Snippet(idx)) => {
-                    self.doc.snippets.get_mut(idx).map(|s| &mut s.annotations)
-                }
-                Some(Current::License) | None => None,
+                Some(id) => self.element_by_id.get(id).copied(),
             };
-            if let Some(list) = list {
-                list.push(annotation);
-            }
+            let component = match element {
+                Some(Element::Package(idx)) => idx,
+                Some(Element::File(idx)) => n_packages + idx,
+                Some(Element::Snippet(idx)) => n_packages + n_files + idx,
+                None => {
+                    self.diagnostics.push(Diagnostic::warning(
+                        Location::Line(annotation.line),
+                        format!(
+                            "annotation names {:?}, which is not an element of the document; ignored",
+                            clip(target.unwrap_or_default())
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            placed.push((component, annotation));
         }
-        for (package_idx, file_id) in has_files {
-            if let Some(package) = self.doc.packages.get_mut(package_idx) {
-                package.has_files.push(file_id);
-            }
+        // A stable sort keeps each element's annotations in document order.
+        placed.sort_by_key(|(component, _)| *component);
+        for run in placed.chunk_by(|a, b| a.0 == b.0) {
+            let Some((component, _)) = run.first() else {
+                continue;
+            };
+            self.converter.annotate(
+                *component,
+                run.iter().map(|(_, annotation)| AnnotationText {
+                    annotation_type: annotation.annotation_type,
+                    comment: annotation.comment.unwrap_or(""),
+                }),
+            );
         }
-        (self.doc, self.diagnostics)
+        drop(placed);
+        drop(self.annotations);
+        drop(self.element_by_id);
+        self.converter.set_parse_diagnostics(self.diagnostics);
+        let relationships = self.relationships;
+        self.converter
+            .finish_with(self.doc, relationships.len(), |visit| {
+                for relationship in relationships {
+                    visit(relationship);
+                }
+            })
     }
 }
 
@@ -651,27 +773,96 @@ mod tests {
 
     #[test]
     fn counts_tags_at_line_starts_only() {
-        let text =
-            "PackageName: a\nSPDXID: x\n PackageName: b\nComment: PackageName: c\nPackageName: d";
-        assert_eq!(count_line_starts(text, "PackageName:"), 2);
+        let text = "PackageName: a\nSPDXID: x\n PackageName: b\nComment: PackageName: c\n\
+FileName: f\nSnippetSPDXID: s\nPackageName: d\nRelationship: a DEPENDS_ON d\n\
+Annotator: Tool: t\nReviewer: Tool: t\nX: Relationship: a";
+        let expected = Counts {
+            elements: 4,
+            annotations: 2,
+            relationships: 1,
+        };
+        assert_eq!(count_line_starts(text), expected);
     }
+
+    const HEADER: &str = "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n\
+DocumentName: d\nDocumentNamespace: https://example.com/d\nCreator: Tool: t\n\
+Created: 2024-01-01T00:00:00Z\n";
 
     #[test]
     fn short_lists_are_allocated_exactly() {
-        let text = "SPDXVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\nPackageName: a\nSPDXID: SPDXRef-a\n\
+        let text = format!(
+            "{HEADER}PackageName: a\nSPDXID: SPDXRef-a\nPackageDownloadLocation: NOASSERTION\n\
 PackageChecksum: SHA1: 00\nExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\n\
 ExternalRef: SECURITY cpe23Type cpe:2.3:a:x:a:1:*:*:*:*:*:*:*\n\
-Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-a\nAnnotationComment: x=1\n";
-        let (doc, diagnostics) = parse(text.as_bytes()).expect("valid document");
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let package = &doc.packages[0];
-        assert_eq!(doc.packages.capacity(), 1);
-        assert_eq!(package.checksums.capacity(), 1);
-        assert_eq!(package.external_refs.capacity(), 2);
-        assert_eq!(package.annotations.capacity(), 1);
+Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-a\nAnnotationComment: x=1\n"
+        );
+        let parsed = read(text.as_bytes()).expect("valid document");
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let component = &parsed.sbom.components[0];
+        assert_eq!(parsed.sbom.components.capacity(), 1);
+        assert_eq!(component.hashes.capacity(), 1);
+        assert_eq!(component.cpes.capacity(), 1);
+        assert_eq!(component.properties.capacity(), 1);
+        assert_eq!(component.cpes, ["cpe:2.3:a:x:a:1:*:*:*:*:*:*:*"]);
+        assert!(!component.extra.is_allocated());
+    }
+
+    #[test]
+    fn annotations_and_files_find_their_elements_wherever_they_are() {
+        // The annotation comes before the elements it names; a file and a package share an
+        // SPDXID (the package is the one named); a file follows its package.
+        let text = format!(
+            "{HEADER}Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-x\n\
+AnnotationComment: k=v\n\
+FileName: ./early\nSPDXID: SPDXRef-x\n\
+PackageName: p\nSPDXID: SPDXRef-x\nPackageDownloadLocation: NOASSERTION\n\
+FileName: ./f\nSPDXID: SPDXRef-f\n\
+Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-f\nAnnotationComment: a=b\n\
+Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-nowhere\nAnnotationComment: c=d\n"
+        );
+        let parsed = read(text.as_bytes()).expect("valid document");
+        let names: Vec<(&str, &str)> = parsed
+            .sbom
+            .components
+            .iter()
+            .map(|c| (c.bom_ref.as_str(), c.name.as_str()))
+            .collect();
         assert_eq!(
-            package.external_refs[1].reference_locator,
-            "cpe:2.3:a:x:a:1:*:*:*:*:*:*:*"
+            names,
+            [
+                ("SPDXRef-x", "p"),
+                ("SPDXRef-x-duplicate-2", "./early"),
+                ("SPDXRef-f", "./f")
+            ]
+        );
+        let properties = |idx: usize| -> Vec<(&str, &str)> {
+            parsed.sbom.components[idx]
+                .properties
+                .iter()
+                .map(|p| (p.name.as_str(), p.value.as_str()))
+                .collect()
+        };
+        assert_eq!(properties(0), [("k", "v")]);
+        assert_eq!(properties(1), []);
+        assert_eq!(properties(2), [("a", "b")]);
+        let contains: Vec<(&str, &str)> = parsed
+            .sbom
+            .relationships
+            .iter()
+            .map(|r| (r.from.as_str(), r.to.as_str()))
+            .collect();
+        assert_eq!(contains, [("SPDXRef-x", "SPDXRef-f")]);
+        let messages: Vec<String> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.location, d.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "line 23 annotation names \"SPDXRef-nowhere\", which is not an element of the document; ignored",
+                "line 12 duplicate SPDXID \"SPDXRef-x\"; this file is kept as \"SPDXRef-x-duplicate-2\"",
+            ]
         );
     }
 

@@ -240,17 +240,17 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
                 spdx_id: Some(spdx_id),
                 annotations,
                 checksums,
-                comment: component.description.clone(),
-                copyright_text: component.copyright.clone(),
+                comment: component.extra.description.clone(),
+                copyright_text: component.extra.copyright.clone(),
                 file_name: Some(component.name.clone()),
-                license_concluded: component.license_concluded.clone(),
+                license_concluded: component.extra.license_concluded.clone(),
                 line: None,
             });
             continue;
         }
         let (purpose, kind_comment) = package_purpose(&component.kind);
         annotations.extend(kind_comment.map(|comment| annotation(comment, "OTHER")));
-        for author in component.authors.iter().skip(1) {
+        for author in component.extra.authors.iter().skip(1) {
             let comment = format!("{ORIGINATOR_KEY}={}", agent::format_party(author));
             annotations.push(annotation(comment, "OTHER"));
         }
@@ -261,10 +261,10 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
             name: Some(component.name.clone()),
             version_info: component.version.clone(),
             supplier: component.supplier.as_ref().map(agent::format_party),
-            originator: component.authors.first().map(agent::format_party),
-            description: component.description.clone(),
-            copyright_text: component.copyright.clone(),
-            license_concluded: component.license_concluded.clone(),
+            originator: component.extra.authors.first().map(agent::format_party),
+            description: component.extra.description.clone(),
+            copyright_text: component.extra.copyright.clone(),
+            license_concluded: component.extra.license_concluded.clone(),
             license_declared: licenses.declared(&component.licenses),
             primary_package_purpose: Some(purpose.to_owned()),
             files_analyzed: Some(false),
@@ -319,7 +319,7 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
         push(&mut doc, from, kind, to, comment);
     }
     for (idx, component) in sbom.components.iter().enumerate() {
-        if let Some(parent) = component.parent.as_deref() {
+        if let Some(parent) = component.extra.parent.as_deref() {
             let from = ids.reference(parent).into_owned();
             let to = ids.component(idx).to_owned();
             push(&mut doc, from, "CONTAINS".to_owned(), to, None);
@@ -335,13 +335,13 @@ fn fits_spdx_file(component: &Component, checksums: &[Checksum]) -> bool {
     checksums.iter().any(|c| c.algorithm == "SHA1")
         && component.version.is_none()
         && component.supplier.is_none()
-        && component.authors.is_empty()
+        && component.extra.authors.is_empty()
         && component.purl.is_none()
         && component.cpes.is_empty()
-        && component.swid.is_none()
-        && component.other_identifiers.is_empty()
+        && component.extra.swid.is_none()
+        && component.extra.other_identifiers.is_empty()
         && component.licenses.is_empty()
-        && component.external_refs.is_empty()
+        && component.extra.external_refs.is_empty()
         && component.support.is_empty()
         && component.support.milestones.is_empty()
 }
@@ -393,19 +393,19 @@ fn document_warnings(sbom: &Sbom, warnings: &mut Warnings) {
 
 fn component_warnings(component: &Component, warnings: &mut Warnings) {
     let bom_ref = &component.bom_ref;
-    if component.group.is_some() {
+    if component.extra.group.is_some() {
         warnings.component("group", bom_ref);
     }
-    if component.scope.is_some() {
+    if component.extra.scope.is_some() {
         warnings.component("scope", bom_ref);
     }
-    if component.publisher.is_some() {
+    if component.extra.publisher.is_some() {
         warnings.component("publisher", bom_ref);
     }
-    if component.manufacturer.is_some() {
+    if component.extra.manufacturer.is_some() {
         warnings.component("manufacturer", bom_ref);
     }
-    if !component.extensions.is_empty() {
+    if !component.extra.extensions.is_empty() {
         warnings.component("extensions", bom_ref);
     }
     if component.name.is_empty() {
@@ -943,10 +943,10 @@ fn external_refs(
         };
         push("SECURITY", reference_type, cpe, None);
     }
-    if let Some(swid) = &component.swid {
+    if let Some(swid) = &component.extra.swid {
         push("SECURITY", "swid", &swid.tag_id, None);
     }
-    for identifier in &component.other_identifiers {
+    for identifier in &component.extra.other_identifiers {
         let (category, reference_type) = match identifier.kind.to_ascii_lowercase().as_str() {
             "swh" | "swhid" => ("PERSISTENT-ID", "swh"),
             "gitoid" | "omniborid" => ("PERSISTENT-ID", "gitoid"),
@@ -959,7 +959,7 @@ fn external_refs(
         };
         push(category, reference_type, &identifier.value, None);
     }
-    for external_ref in &component.external_refs {
+    for external_ref in &component.extra.external_refs {
         match external_ref.kind.as_str() {
             "distribution" if package.download_location.as_deref() == Some("NOASSERTION") => {
                 package.download_location = Some(external_ref.url.clone());
@@ -983,6 +983,7 @@ fn external_refs(
         }
     }
     if component
+        .extra
         .swid
         .as_ref()
         .is_some_and(|s| s.name.is_some() || s.version.is_some())

@@ -23,7 +23,7 @@ fn component_keys(sbom: &Sbom) -> BTreeSet<String> {
                 c.cpes,
                 hashes,
                 c.supplier.as_ref().map(|p| (p.kind, &p.name, &p.email)),
-                c.authors.iter().map(|p| (p.kind, &p.name, &p.email)).collect::<Vec<_>>(),
+                c.extra.authors.iter().map(|p| (p.kind, &p.name, &p.email)).collect::<Vec<_>>(),
                 c.support.end_of_support.as_ref().map(|m| &m.text),
             )
         })

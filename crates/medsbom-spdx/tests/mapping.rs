@@ -190,9 +190,9 @@ fn tag_value_maps_every_field() {
         ))
     );
     // The originator is an author, never the supplier.
-    assert_eq!(pump.authors.len(), 1);
-    assert_eq!(pump.authors[0].name, "John Roe");
-    assert_eq!(pump.authors[0].kind, PartyKind::Person);
+    assert_eq!(pump.extra.authors.len(), 1);
+    assert_eq!(pump.extra.authors[0].name, "John Roe");
+    assert_eq!(pump.extra.authors[0].kind, PartyKind::Person);
     assert_eq!(
         pump.purl.as_deref(),
         Some("pkg:generic/acme/pump-firmware@2.1.0")
@@ -205,17 +205,18 @@ fn tag_value_maps_every_field() {
         ]
     );
     assert_eq!(
-        pump.swid.as_ref().map(|s| s.tag_id.as_str()),
+        pump.extra.swid.as_ref().map(|s| s.tag_id.as_str()),
         Some("acme.example+pump-2.1.0")
     );
     assert_eq!(
-        pump.other_identifiers,
+        pump.extra.other_identifiers,
         [Identifier {
             kind: "swh".to_owned(),
             value: "swh:1:rel:22ece559cc7cc2364edc5e5593d63ae8bd229f9f".to_owned()
         }]
     );
     let refs: Vec<(&str, &str, Option<&str>)> = pump
+        .extra
         .external_refs
         .iter()
         .map(|r| (r.kind.as_str(), r.url.as_str(), r.comment.as_deref()))
@@ -237,8 +238,8 @@ fn tag_value_maps_every_field() {
         pump.licenses,
         [License::Expression("LicenseRef-Acme-EULA".to_owned())]
     );
-    assert_eq!(pump.license_concluded.as_deref(), Some("NOASSERTION"));
-    assert_eq!(pump.copyright.as_deref(), Some("NOASSERTION"));
+    assert_eq!(pump.extra.license_concluded.as_deref(), Some("NOASSERTION"));
+    assert_eq!(pump.extra.copyright.as_deref(), Some("NOASSERTION"));
     // Support: validUntilDate is the end of support, release and build dates are milestones,
     // the annotation gives the level.
     assert_eq!(pump.support.level, Some(SupportLevel::ActivelyMaintained));
@@ -278,6 +279,7 @@ fn tag_value_maps_every_field() {
         Some((PartyKind::Unspecified, "NOASSERTION", false))
     );
     let refs: Vec<(&str, &str)> = openssl
+        .extra
         .external_refs
         .iter()
         .map(|r| (r.kind.as_str(), r.url.as_str()))
@@ -289,7 +291,7 @@ fn tag_value_maps_every_field() {
             "https://www.openssl.org/source/openssl-1.1.1w.tar.gz"
         )]
     );
-    assert_eq!(openssl.other_identifiers[0].kind, "maven-central");
+    assert_eq!(openssl.extra.other_identifiers[0].kind, "maven-central");
     // A multi-line structured annotation.
     assert_eq!(
         openssl.support.level,
@@ -490,7 +492,7 @@ fn spdx3_maps_every_field() {
         pump.cpes,
         ["cpe:2.3:o:acme:pump_firmware:2.1.0:*:*:*:*:*:*:*"]
     );
-    assert_eq!(pump.other_identifiers[0].kind, "gitoid");
+    assert_eq!(pump.extra.other_identifiers[0].kind, "gitoid");
     assert_eq!(pump.hashes.len(), 1);
     assert_eq!(pump.hashes[0].algorithm, "SHA-256");
     assert_eq!(pump.licenses, [License::Expression("MIT".to_owned())]);

@@ -107,19 +107,20 @@ fn fingerprint(sbom: &Sbom, with_ids: bool) -> BTreeSet<String> {
                 c.kind,
                 c.purl,
                 c.cpes,
-                c.swid.as_ref().map(|s| &s.tag_id),
-                c.other_identifiers,
+                c.extra.swid.as_ref().map(|s| &s.tag_id),
+                c.extra.other_identifiers,
                 hashes,
                 c.supplier.as_ref().map(|p| (p.kind, &p.name, &p.email)),
-                c.authors
+                c.extra
+                    .authors
                     .iter()
                     .map(|p| (p.kind, &p.name, &p.email))
                     .collect::<Vec<_>>(),
                 c.licenses.iter().map(License::text).collect::<Vec<_>>(),
-                c.license_concluded,
-                c.copyright,
-                c.description,
-                c.external_refs,
+                c.extra.license_concluded,
+                c.extra.copyright,
+                c.extra.description,
+                c.extra.external_refs,
                 c.support,
                 properties,
             )
@@ -360,9 +361,9 @@ fn device_sbom() -> Sbom {
     openssl.supplier = Some(Party::organization("OpenSSL Foundation"));
     openssl.purl = Some("pkg:deb/debian/openssl@3.0.13".to_owned());
     openssl.licenses = vec![License::Id("Apache-2.0".to_owned())];
-    openssl.group = Some("debian".to_owned());
-    openssl.scope = Some(Scope::Required);
-    openssl.other_identifiers = vec![Identifier {
+    openssl.extra.group = Some("debian".to_owned());
+    openssl.extra.scope = Some(Scope::Required);
+    openssl.extra.other_identifiers = vec![Identifier {
         kind: "swh".to_owned(),
         value: "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2".to_owned(),
     }];
@@ -372,7 +373,7 @@ fn device_sbom() -> Sbom {
         Milestone::new("releaseDate", "2024-01-30"),
         Milestone::new("endOfLife", "2026-09-07"),
     ];
-    openssl.parent = Some(pump.bom_ref.clone());
+    openssl.extra.parent = Some(pump.bom_ref.clone());
 
     let mut config = Component::new("config.xml", "/etc/pump/config.xml");
     config.kind = ComponentType::File;
@@ -494,7 +495,10 @@ fn device_sbom_round_trips_with_support_data() {
         assert_eq!(read.purl, original.purl);
         assert_eq!(read.cpes, original.cpes);
         assert_eq!(read.hashes, original.hashes);
-        assert_eq!(read.other_identifiers, original.other_identifiers);
+        assert_eq!(
+            read.extra.other_identifiers,
+            original.extra.other_identifiers
+        );
         assert_eq!(read.supplier, original.supplier);
         assert_eq!(read.kind, original.kind);
         assert_eq!(read.support, original.support, "{}", original.bom_ref);

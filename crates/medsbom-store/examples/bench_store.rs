@@ -164,7 +164,7 @@ fn portfolio_sbom(idx: usize, rng: &mut Rng, n_packages: usize) -> Sbom {
         component.supplier = Some(Party::organization(&format!("Supplier {}", slot % 50)));
         // What real SBOMs carry per component (the corpus's CycloneDX examples average about
         // 1.7 kB per component): hashes, licence, description, references.
-        component.description = Some(format!(
+        component.extra.description = Some(format!(
             "The {name} library: utilities for parsing, formatting and validating data in the \
              {} ecosystem.",
             component
@@ -199,7 +199,7 @@ fn portfolio_sbom(idx: usize, rng: &mut Rng, n_packages: usize) -> Sbom {
         component.licenses = vec![License::Id(
             ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC"][slot % 4].to_owned(),
         )];
-        component.external_refs = vec![
+        component.extra.external_refs = vec![
             ExternalRef {
                 kind: "website".to_owned(),
                 url: format!("https://{name}.example.org/"),

@@ -72,7 +72,7 @@ impl ComponentSummary {
     /// The summary of a model component.
     #[must_use]
     pub fn from_component(component: &Component) -> ComponentSummary {
-        let name = match component.group.as_deref().map(str::trim) {
+        let name = match component.extra.group.as_deref().map(str::trim) {
             Some(group) if !group.is_empty() => format!("{group}/{}", component.name.trim()),
             _ => component.name.trim().to_owned(),
         };

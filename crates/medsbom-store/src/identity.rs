@@ -146,7 +146,7 @@ pub(crate) fn package_identity(component: &Component) -> PackageIdentity {
 /// `group/name` (the CycloneDX group is part of the name users know, e.g. Maven groupId).
 fn display_name(component: &Component) -> String {
     let name = component.name.trim();
-    match non_empty(component.group.as_deref()) {
+    match non_empty(component.extra.group.as_deref()) {
         Some(group) => format!("{group}/{name}"),
         None => name.to_owned(),
     }

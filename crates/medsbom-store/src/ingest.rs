@@ -577,7 +577,7 @@ impl Store {
             rows.int(package_ids.get(row.package).copied());
             rows.text(Some(&component.bom_ref));
             rows.text(Some(component.kind.as_str()));
-            rows.text(component.group.as_deref());
+            rows.text(component.extra.group.as_deref());
             rows.text(Some(&component.name));
             rows.text(component.version.as_deref());
             rows.text(component.supplier.as_ref().map(|s| s.name.as_str()));
@@ -727,7 +727,7 @@ pub fn filing_manufacturer(given: Option<&str>, sbom: &medsbom_model::Sbom) -> S
         .map(str::to_owned)
         .or_else(|| asserted(sbom.manufacturer.as_ref()))
         .or_else(|| asserted(sbom.supplier.as_ref()))
-        .or_else(|| asserted(root.and_then(|r| r.manufacturer.as_ref())))
+        .or_else(|| asserted(root.and_then(|r| r.extra.manufacturer.as_ref())))
         .or_else(|| asserted(root.and_then(|r| r.supplier.as_ref())))
         .unwrap_or_else(|| "unknown".to_owned())
 }
@@ -814,6 +814,7 @@ fn prepare<'a>(req: &'a IngestRequest<'a>) -> Result<Prepared<'a>, StoreError> {
             written_purl,
             cpe,
             parent_idx: component
+                .extra
                 .parent
                 .as_deref()
                 .and_then(|parent| idx_by_ref.get(parent).copied()),

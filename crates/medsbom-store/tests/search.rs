@@ -43,7 +43,7 @@ async fn portfolio(store: &Store) {
         "2.14.1",
         Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
     );
-    log4j.group = Some("org.apache.logging.log4j".to_owned());
+    log4j.extra.group = Some("org.apache.logging.log4j".to_owned());
     let monitor = device_sbom(
         "Beta Devices",
         "Patient Monitor",

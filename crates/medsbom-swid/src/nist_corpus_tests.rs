@@ -480,7 +480,7 @@ fn nist_other_tags_map_to_the_model() {
         component.supplier.as_ref().map(|s| s.name.as_str()),
         Some(nist)
     );
-    let swid = component.swid.as_ref().expect("swid ref");
+    let swid = component.extra.swid.as_ref().expect("swid ref");
     assert_eq!(swid.tag_version, Some(1));
     assert_eq!(swid.patch, Some(false));
     assert_eq!(

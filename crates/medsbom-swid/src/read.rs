@@ -201,7 +201,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
     for (idx, external_ref) in external {
         if let Some(component) = sbom.components.get_mut(idx) {
-            component.external_refs.push(external_ref);
+            component.extra.external_refs.push(external_ref);
         }
     }
     sbom.relationships = relationships;
@@ -248,7 +248,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
         }
     }
     for component in &sbom.components {
-        for author in &component.authors {
+        for author in &component.extra.authors {
             if !sbom.authors.iter().any(|a| a.name == author.name) {
                 sbom.authors.push(author.clone());
             }
@@ -320,7 +320,7 @@ fn component_from_tag(
         },
         None => None,
     };
-    component.swid = Some(SwidRef {
+    component.extra.swid = Some(SwidRef {
         tag_id,
         name: tag.attr("name").map(str::to_owned),
         version: tag.attr("version").map(str::to_owned),
@@ -353,8 +353,8 @@ fn component_from_tag(
     }
     for entity in entities.iter().filter(|e| roles(e).contains(&"tagCreator")) {
         let party = party_of(entity);
-        if !component.authors.iter().any(|a| a.name == party.name) {
-            component.authors.push(party);
+        if !component.extra.authors.iter().any(|a| a.name == party.name) {
+            component.extra.authors.push(party);
         }
     }
     for (n, entity) in entities.iter().enumerate() {
@@ -365,7 +365,7 @@ fn component_from_tag(
             }
             value.push_str(&format!("{}=\"{}\"", qualified(attribute), attribute.value));
         }
-        component.extensions.push(Property {
+        component.extra.extensions.push(Property {
             name: format!("/SoftwareIdentity/Entity[{}]", n + 1),
             value,
         });
@@ -377,11 +377,10 @@ fn component_from_tag(
                 .properties
                 .push(Property::new(&qualified(attribute), &attribute.value));
         }
-        if component.description.is_none() {
-            component.description = meta
-                .attr("description")
-                .or_else(|| meta.attr("summary"))
-                .map(str::to_owned);
+        if component.extra.description.is_none()
+            && let Some(description) = meta.attr("description").or_else(|| meta.attr("summary"))
+        {
+            component.extra.description = Some(description.to_owned());
         }
     }
     support_from_properties(&component.properties, &mut component.support);
@@ -397,7 +396,7 @@ fn component_from_tag(
             collection,
             &mut path,
             &mut component.hashes,
-            &mut component.extensions,
+            &mut component.extra.extensions,
         );
     }
     component

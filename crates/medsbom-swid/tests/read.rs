@@ -92,7 +92,7 @@ fn device_software_set_becomes_one_sbom() {
         .expect("firmware");
     assert_eq!(firmware.version.as_deref(), Some("4.2.0"));
     assert_eq!(
-        firmware.description.as_deref(),
+        firmware.extra.description.as_deref(),
         Some("Infusion pump firmware")
     );
     assert_eq!(firmware.hashes.len(), 1);
@@ -117,10 +117,11 @@ fn device_software_set_becomes_one_sbom() {
             .iter()
             .any(|p| p.name == "product" && p.value == "InfuStar")
     );
-    assert_eq!(firmware.external_refs.len(), 1);
-    assert_eq!(firmware.external_refs[0].kind, "see-also");
+    assert_eq!(firmware.extra.external_refs.len(), 1);
+    assert_eq!(firmware.extra.external_refs[0].kind, "see-also");
     assert!(
         firmware
+            .extra
             .extensions
             .iter()
             .any(|e| e.name == "/SoftwareIdentity/Payload/fw/image.bin")
@@ -140,11 +141,11 @@ fn device_software_set_becomes_one_sbom() {
     );
     // A link to a tag outside the file is an external reference, not a dangling edge.
     assert_eq!(
-        zlib.external_refs[0].url,
+        zlib.extra.external_refs[0].url,
         "swid:org.example.not-in-this-file"
     );
     let patch = sbom.component("org.zlib.zlib-1.3-p1").expect("patch");
-    assert_eq!(patch.swid.as_ref().and_then(|s| s.patch), Some(true));
+    assert_eq!(patch.extra.swid.as_ref().and_then(|s| s.patch), Some(true));
 
     let edges: Vec<(&str, &str, &RelationshipKind)> = sbom
         .relationships

@@ -105,7 +105,7 @@ fn device(manufacturer: &str, product: &str, version: &str) -> Sbom {
     sbom.roots.push("root".to_owned());
     sbom.components.push(root);
     let mut log4j = Component::new("log4j", "log4j-core");
-    log4j.group = Some("org.apache.logging.log4j".to_owned());
+    log4j.extra.group = Some("org.apache.logging.log4j".to_owned());
     log4j.version = Some("2.14.1".to_owned());
     log4j.purl = Some(LOG4J.to_owned());
     sbom.components.push(log4j);

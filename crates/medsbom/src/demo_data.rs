@@ -105,7 +105,7 @@ fn device_sbom(
     root.kind = ComponentType::Device;
     root.version = Some(version.to_owned());
     root.supplier = Some(Party::organization(manufacturer));
-    root.manufacturer = Some(Party::organization(manufacturer));
+    root.extra.manufacturer = Some(Party::organization(manufacturer));
     root.purl = Some(format!(
         "pkg:generic/{}@{version}",
         product.to_ascii_lowercase().replace(' ', "-")

@@ -253,7 +253,7 @@ fn run_add(args: &AddArgs) -> anyhow::Result<Status> {
     let f = &args.fields;
     let mut component = Component::new("", &args.name);
     component.version = args.component_version.clone();
-    component.group = args.group.clone();
+    component.extra.group = args.group.clone();
     component.kind = match &args.kind {
         Some(kind) => ComponentType::parse(kind),
         None => f
@@ -265,8 +265,8 @@ fn run_add(args: &AddArgs) -> anyhow::Result<Status> {
     component.supplier = f.supplier.as_deref().map(Party::organization);
     component.purl = f.purl.clone();
     component.cpes = f.cpe.clone();
-    component.description = f.description.clone();
-    component.copyright = f.copyright.clone();
+    component.extra.description = f.description.clone();
+    component.extra.copyright = f.copyright.clone();
     for hash in &f.hash {
         component.hashes.push(parse_hash(hash)?);
     }

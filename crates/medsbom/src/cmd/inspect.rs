@@ -84,22 +84,22 @@ pub fn component_json(component: &Component) -> Value {
     json!({
         "bom_ref": component.bom_ref,
         "type": component.kind.as_str(),
-        "group": component.group,
+        "group": component.extra.group,
         "name": component.name,
         "version": component.version,
         "supplier": component.supplier.as_ref().map(|s| s.name.clone()),
-        "manufacturer": component.manufacturer.as_ref().map(|s| s.name.clone()),
+        "manufacturer": component.extra.manufacturer.as_ref().map(|s| s.name.clone()),
         "purl": component.purl,
         "cpe": component.cpe(),
         "cpes": component.cpes,
-        "swid": component.swid.as_ref().map(|s| s.tag_id.clone()),
+        "swid": component.extra.swid.as_ref().map(|s| s.tag_id.clone()),
         "hashes": component.hashes.iter().map(|h| json!({"alg": h.algorithm, "content": h.value})).collect::<Vec<_>>(),
         "licenses": component.licenses.iter().map(|l| l.text().to_owned()).collect::<Vec<_>>(),
         "support_level": support.level.map(|l| l.as_str()),
         "support_level_text": support.level_text,
         "end_of_support": support.end_of_support.as_ref().map(|m| m.text.clone()),
         "end_of_support_date": support.end_of_support.as_ref().and_then(|m| m.date).map(|d| d.to_string()),
-        "parent": component.parent,
+        "parent": component.extra.parent,
     })
 }
 
