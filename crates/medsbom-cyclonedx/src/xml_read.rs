@@ -18,7 +18,7 @@ use medsbom_model::{
 use quick_xml::Reader as XmlReader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesPI, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::{NamespaceResolver, ResolveResult};
 
 use crate::read::{
@@ -132,25 +132,48 @@ enum Next<'a> {
 /// can declare a binding), rather than for every element: the bindings in force, and so every
 /// resolution and every namespace error, are the same.
 struct Events<'a> {
-    reader: XmlReader<&'a [u8]>,
+    source: Source<'a>,
     resolver: NamespaceResolver,
     /// Depths of the open elements that pushed a namespace scope, innermost last.
     scopes: Vec<usize>,
+    /// The namespace class of unprefixed elements under the bindings in force, once resolved
+    /// (cleared whenever a scope is pushed or popped).
+    unprefixed: Option<Namespace>,
     text: &'a str,
     lines: OnceCell<LineIndex<'a>>,
     depth: usize,
 }
 
+/// Where events come from: quick-xml, or [`Tokenizer`] for documents it can read.
+enum Source<'a> {
+    Quick(XmlReader<&'a [u8]>),
+    Fast(Tokenizer<'a>),
+}
+
 impl<'a> Events<'a> {
-    fn new(text: &'a str) -> Events<'a> {
+    /// Events from quick-xml.
+    fn quick(text: &'a str) -> Events<'a> {
         let mut reader = XmlReader::from_str(text);
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
+        // Whitespace before markup (indentation, mostly) produces no event: text is taken
+        // from the input by position (see `Events::text`), so nothing is lost.
+        config.trim_text_start = true;
+        Events::new(text, Source::Quick(reader))
+    }
+
+    /// Events from [`Tokenizer`]: the same events, where it can produce them.
+    fn fast(text: &'a str) -> Events<'a> {
+        Events::new(text, Source::Fast(Tokenizer::new(text)))
+    }
+
+    fn new(text: &'a str, source: Source<'a>) -> Events<'a> {
         Events {
-            reader,
+            source,
             resolver: NamespaceResolver::default(),
             scopes: Vec::new(),
+            unprefixed: None,
             text,
             lines: OnceCell::new(),
             depth: 0,
@@ -168,12 +191,20 @@ impl<'a> Events<'a> {
     }
 
     fn syntax_error(&self, error: &quick_xml::Error) -> ParseError {
-        let offset = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
+        let offset = match &self.source {
+            Source::Quick(reader) => usize::try_from(reader.error_position()).unwrap_or(usize::MAX),
+            Source::Fast(tokenizer) => tokenizer.pos,
+        };
         self.error(offset, format!("invalid cyclonedx xml: {error}"))
     }
 
     fn position(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        match &self.source {
+            Source::Quick(reader) => {
+                usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX)
+            }
+            Source::Fast(tokenizer) => tokenizer.pos,
+        }
     }
 
     /// The next event that matters: start tags (with namespace), end tags, text pieces.
@@ -181,59 +212,104 @@ impl<'a> Events<'a> {
     /// which no caller looks at.
     fn event(&mut self) -> Result<(Event<'a>, Namespace, usize), ParseError> {
         loop {
-            let offset = self.position();
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(error) => return Err(self.syntax_error(&error)),
-            };
-            match event {
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
-                Event::DocType(_) => return Err(self.error(offset, "dtd not allowed")),
-                Event::Start(start) => {
-                    self.depth += 1;
-                    if start.attributes_raw().contains("xmlns") {
-                        if let Err(error) = self.resolver.push(&start) {
-                            return Err(self.syntax_error(&quick_xml::Error::from(error)));
-                        }
-                        self.scopes.push(self.depth);
-                    }
-                    if MAX_XML_DEPTH < self.depth {
-                        return Err(self.error(
-                            offset,
-                            format!("element nesting deeper than {MAX_XML_DEPTH} levels"),
-                        ));
-                    }
-                    let (resolved, _) = self.resolver.resolve_element(start.name());
-                    let namespace = match resolved {
-                        ResolveResult::Bound(ns)
-                            if ns.into_inner().starts_with(BOM_NAMESPACE_PREFIX) =>
-                        {
-                            Namespace::Bom
-                        }
-                        ResolveResult::Bound(ns)
-                            if ns.into_inner() == DEPENDENCY_GRAPH_NAMESPACE =>
-                        {
-                            Namespace::DependencyGraph
-                        }
-                        ResolveResult::Unbound => Namespace::Bom,
-                        _ => Namespace::Foreign,
-                    };
-                    return Ok((Event::Start(start), namespace, offset));
-                }
-                Event::End(_) => {
-                    if self.scopes.last() == Some(&self.depth) {
-                        self.resolver.pop();
-                        self.scopes.pop();
-                    }
-                    self.depth = self.depth.saturating_sub(1);
-                    return Ok((event, Namespace::Bom, offset));
-                }
-                Event::Empty(_) => {
-                    // Not produced with expand_empty_elements; treat as a start tag defensively.
-                    return Err(self.error(offset, "unexpected empty element event"));
-                }
-                _ => return Ok((event, Namespace::Bom, offset)),
+            let res = self.raw_event()?;
+            if !matches!(res.0, Event::Comment(_) | Event::PI(_) | Event::Decl(_)) {
+                return Ok(res);
             }
+        }
+    }
+
+    /// The next event, comments and processing instructions included, with the byte offset
+    /// where it starts (after the whitespace the reader skips before markup).
+    fn raw_event(&mut self) -> Result<(Event<'a>, Namespace, usize), ParseError> {
+        let before = self.position();
+        let (event, offset) = match &mut self.source {
+            Source::Quick(reader) => match reader.read_event() {
+                Ok(event) => {
+                    // The whitespace the reader skipped, within what it consumed (the end tag
+                    // of an expanded empty element consumes nothing).
+                    let skipped = self
+                        .text
+                        .as_bytes()
+                        .get(before..self.position())
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|b| is_xml_whitespace(**b))
+                        .count();
+                    (event, before + skipped)
+                }
+                Err(error) => return Err(self.syntax_error(&error)),
+            },
+            Source::Fast(tokenizer) => match tokenizer.next() {
+                Some(event) => event,
+                None => {
+                    return Err(ParseError::new(
+                        Location::Offset(tokenizer.pos as u64),
+                        "beyond the fast tokenizer",
+                    ));
+                }
+            },
+        };
+        match event {
+            Event::DocType(_) => Err(self.error(offset, "dtd not allowed")),
+            Event::Start(start) => {
+                self.depth += 1;
+                if start.attributes_raw().contains("xmlns") {
+                    if let Err(error) = self.resolver.push(&start) {
+                        return Err(self.syntax_error(&quick_xml::Error::from(error)));
+                    }
+                    self.scopes.push(self.depth);
+                    self.unprefixed = None;
+                }
+                if MAX_XML_DEPTH < self.depth {
+                    return Err(self.error(
+                        offset,
+                        format!("element nesting deeper than {MAX_XML_DEPTH} levels"),
+                    ));
+                }
+                // An unprefixed name resolves to the default namespace, which changes only
+                // with the scopes.
+                let is_unprefixed = !start.name().into_inner().contains(':');
+                let namespace = match self.unprefixed {
+                    Some(namespace) if is_unprefixed => namespace,
+                    _ => {
+                        let namespace = self.namespace_of(&start);
+                        if is_unprefixed {
+                            self.unprefixed = Some(namespace);
+                        }
+                        namespace
+                    }
+                };
+                Ok((Event::Start(start), namespace, offset))
+            }
+            Event::End(_) => {
+                if self.scopes.last() == Some(&self.depth) {
+                    self.resolver.pop();
+                    self.scopes.pop();
+                    self.unprefixed = None;
+                }
+                self.depth = self.depth.saturating_sub(1);
+                Ok((event, Namespace::Bom, offset))
+            }
+            Event::Empty(_) => {
+                // Not produced with expand_empty_elements; treat as a start tag defensively.
+                Err(self.error(offset, "unexpected empty element event"))
+            }
+            _ => Ok((event, Namespace::Bom, offset)),
+        }
+    }
+
+    fn namespace_of(&self, start: &BytesStart<'_>) -> Namespace {
+        let (resolved, _) = self.resolver.resolve_element(start.name());
+        match resolved {
+            ResolveResult::Bound(ns) if ns.into_inner().starts_with(BOM_NAMESPACE_PREFIX) => {
+                Namespace::Bom
+            }
+            ResolveResult::Bound(ns) if ns.into_inner() == DEPENDENCY_GRAPH_NAMESPACE => {
+                Namespace::DependencyGraph
+            }
+            ResolveResult::Unbound => Namespace::Bom,
+            _ => Namespace::Foreign,
         }
     }
 
@@ -260,12 +336,25 @@ impl<'a> Events<'a> {
     /// After a start tag: the element's text (child elements are skipped), with entity and
     /// character references resolved and line ends normalized. The common case, one piece of
     /// text without references or carriage returns, borrows from the input.
+    ///
+    /// The reader skips whitespace before markup, so the text is taken from the input: each
+    /// run between two pieces of markup at this level, from `cursor` to where the markup
+    /// starts.
     fn text(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let mut res: Cow<'a, str> = Cow::Borrowed("");
         let mut nested = 0usize;
+        let mut cursor = self.position();
         loop {
-            let (event, _, offset) = self.event()?;
+            let (event, _, offset) = self.raw_event()?;
+            if nested == 0 && !matches!(event, Event::Text(_)) {
+                let run = self.text.get(cursor..offset).unwrap_or_default();
+                if !run.is_empty() {
+                    append(&mut res, BytesText::from_escaped(run).xml10_content());
+                }
+            }
             let piece = match event {
+                // Its text is part of the next run.
+                Event::Text(_) => continue,
                 Event::Start(_) => {
                     nested += 1;
                     continue;
@@ -273,22 +362,22 @@ impl<'a> Events<'a> {
                 Event::End(_) if nested == 0 => return Ok(res),
                 Event::End(_) => {
                     nested -= 1;
+                    cursor = self.position();
                     continue;
                 }
                 Event::Eof => return Err(self.error(offset, "unexpected end of document")),
                 _ if 0 < nested => continue,
-                Event::Text(text) => text.xml10_content(),
                 Event::CData(cdata) => cdata.xml10_content(),
                 Event::GeneralRef(reference) => {
                     decode_reference(&reference).map_err(|m| self.error(offset, m))?
                 }
-                _ => continue,
+                _ => {
+                    cursor = self.position();
+                    continue;
+                }
             };
-            if res.is_empty() {
-                res = piece;
-            } else {
-                res.to_mut().push_str(&piece);
-            }
+            cursor = self.position();
+            append(&mut res, piece);
         }
     }
 
@@ -426,6 +515,145 @@ impl<'a> Events<'a> {
     }
 }
 
+fn is_xml_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A tokenizer for the common case (elements, attributes, text, references, processing
+/// instructions) that gives the events and positions quick-xml gives with the configuration of
+/// [`Events::quick`], without text events (text is read by position) and without checking
+/// UTF-8 again (the input is a `&str`). It gives up (`None`) on anything else: comments,
+/// CDATA, DTDs, and every input quick-xml would reject; the reader then starts over with
+/// quick-xml, so results and errors are quick-xml's.
+struct Tokenizer<'a> {
+    text: &'a str,
+    /// The byte offset reached, as quick-xml's `buffer_position`.
+    pos: usize,
+    /// Names of the open elements, innermost last.
+    open: Vec<&'a str>,
+    /// The last start tag was self-closing: its end tag comes next.
+    empty_end: bool,
+}
+
+impl<'a> Tokenizer<'a> {
+    fn new(text: &'a str) -> Tokenizer<'a> {
+        Tokenizer {
+            text,
+            pos: 0,
+            open: Vec::new(),
+            empty_end: false,
+        }
+    }
+
+    /// The next event other than text, and the offset where it starts.
+    fn next(&mut self) -> Option<(Event<'a>, usize)> {
+        if self.empty_end {
+            self.empty_end = false;
+            let name = self.open.pop()?;
+            return Some((Event::End(BytesEnd::new(name)), self.pos));
+        }
+        let bytes = self.text.as_bytes();
+        loop {
+            let rest = bytes.get(self.pos..)?;
+            match rest.iter().position(|b| !is_xml_whitespace(*b)) {
+                None => {
+                    self.pos = bytes.len();
+                    return Some((Event::Eof, self.pos));
+                }
+                Some(idx) => self.pos += idx,
+            }
+            match bytes.get(self.pos)? {
+                b'<' => return self.markup(),
+                b'&' => return self.reference(),
+                // Text: read by position.
+                _ => match memchr::memchr2(b'<', b'&', bytes.get(self.pos..)?) {
+                    Some(idx) => self.pos += idx,
+                    None => self.pos = bytes.len(),
+                },
+            }
+        }
+    }
+
+    /// At `<`.
+    fn markup(&mut self) -> Option<(Event<'a>, usize)> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        match bytes.get(start + 1)? {
+            b'!' => None,
+            b'?' => {
+                // Up to the first `>` after a `?` (`<?>` is an error).
+                let end = memchr::memmem::find(bytes.get(start + 1..)?, b"?>")? + start + 2;
+                if end - start < 3 {
+                    return None;
+                }
+                self.pos = end + 1;
+                let content = self.text.get(start + 2..end - 1)?;
+                Some((Event::PI(BytesPI::new(content)), start))
+            }
+            b'/' => {
+                let end = self.tag_end(start)?;
+                let content = self.text.get(start + 2..end)?;
+                // Trailing whitespace is not part of the name (unless it is all there is).
+                let trimmed =
+                    content.trim_end_matches(|c: char| c.is_ascii() && is_xml_whitespace(c as u8));
+                let name = if trimmed.is_empty() { content } else { trimmed };
+                if self.open.pop()? != name {
+                    return None;
+                }
+                self.pos = end + 1;
+                Some((Event::End(BytesEnd::new(name)), start))
+            }
+            _ => {
+                let end = self.tag_end(start)?;
+                let mut content = self.text.get(start + 1..end)?;
+                if let Some(stripped) = content.strip_suffix('/') {
+                    content = stripped;
+                    self.empty_end = true;
+                }
+                let name_len = content
+                    .bytes()
+                    .position(is_xml_whitespace)
+                    .unwrap_or(content.len());
+                self.open.push(content.get(..name_len)?);
+                self.pos = end + 1;
+                Some((
+                    Event::Start(BytesStart::from_content(content, name_len)),
+                    start,
+                ))
+            }
+        }
+    }
+
+    /// The `>` that ends the tag starting at `start`, outside quoted values.
+    fn tag_end(&self, start: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut quote = None;
+        for idx in memchr::memchr3_iter(b'>', b'\'', b'"', bytes.get(start..)?) {
+            let byte = *bytes.get(start + idx)?;
+            match (quote, byte) {
+                (None, b'>') => return Some(start + idx),
+                (None, b'\'' | b'"') => quote = Some(byte),
+                (Some(open), _) if open == byte => quote = None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// At `&`: a reference ends at `;` before any `&` or `<`.
+    fn reference(&mut self) -> Option<(Event<'a>, usize)> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let idx = memchr::memchr3(b';', b'&', b'<', bytes.get(start + 1..)?)?;
+        if *bytes.get(start + 1 + idx)? != b';' {
+            return None;
+        }
+        let name = self.text.get(start + 1..start + 1 + idx)?;
+        self.pos = start + idx + 2;
+        Some((Event::GeneralRef(BytesRef::new(name)), start))
+    }
+}
+
 /// Gives every list of a finished component a capacity equal to its length: lists read
 /// element by element grow by doubling, and the model lives as long as the document does.
 fn exact_lists(component: &mut Component) {
@@ -461,6 +689,15 @@ fn exact<T>(items: &mut Vec<T>) {
     *items = res;
 }
 
+/// Adds a piece of an element's text: the first piece is kept as it is (borrowed, usually).
+fn append<'a>(res: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if res.is_empty() {
+        *res = piece;
+    } else {
+        res.to_mut().push_str(&piece);
+    }
+}
+
 /// The text of an entity or character reference: only the five predefined entities and
 /// character references are expanded.
 fn decode_reference(
@@ -483,11 +720,24 @@ fn decode_reference(
 /// Reads a CycloneDX XML document.
 pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let text = read::utf8_text(bytes)?;
-    let n_items = count_components(text);
+    // The fast tokenizer reads the common documents; anything it gives up on, and any
+    // error, is read again with quick-xml, whose result (or error) stands.
+    match read_with(text, Events::fast(text)) {
+        Ok(parsed) => Ok(parsed),
+        Err(_) => read_with(text, Events::quick(text)),
+    }
+}
+
+fn read_with<'a>(text: &'a str, events: Events<'a>) -> Result<Parsed, ParseError> {
+    let n_items = count_start_tags(text, "component");
     let mut sbom = Sbom::new(SbomFormat::CycloneDx, "");
     sbom.components.reserve_exact(n_items);
+    // Each nested `dependency` is an edge (the outer ones, counted too, are not): room for
+    // at least the edges, allocated once. Pages never touched cost nothing.
+    sbom.relationships
+        .reserve_exact(count_start_tags(text, "dependency"));
     let mut reader = Reader {
-        events: Events::new(text),
+        events,
         sbom,
         diagnostics: Vec::new(),
         refs: Refs::with_capacity(n_items),
@@ -513,18 +763,17 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Parsed, ParseError> {
     Ok(Parsed { sbom, diagnostics })
 }
 
-/// About the number of `component` elements (any prefix), so that the model's component list
-/// and the `bom-ref` set are allocated once at their final size: a list that grows by doubling
-/// holds up to twice the room it needs, and three times while it moves. Start tags inside
-/// comments and CDATA are counted too (the count is at most one per ten bytes of input);
-/// services, rarer, are left to [`Reader::reserve_item`]'s modest growth.
-fn count_components(text: &str) -> usize {
-    const NAME: &str = "component";
+/// About the number of `name` elements (any prefix), so that lists are allocated once at
+/// their final size: a list that grows by doubling holds up to twice the room it needs, and
+/// three times while it moves (and the blocks it leaves behind stay resident a while). Start
+/// tags inside comments and CDATA are counted too (the count is at most one per ten bytes of
+/// input); services, rarer, are left to [`Reader::reserve_item`]'s modest growth.
+fn count_start_tags(text: &str, name: &str) -> usize {
     let bytes = text.as_bytes();
-    text.match_indices(NAME)
-        .filter(|(idx, _)| {
+    memchr::memmem::find_iter(bytes, name)
+        .filter(|idx| {
             let before = idx.checked_sub(1).and_then(|i| bytes.get(i));
-            let after = bytes.get(idx + NAME.len());
+            let after = bytes.get(idx + name.len());
             matches!(before, Some(b'<' | b':'))
                 && matches!(after, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
         })
@@ -536,7 +785,8 @@ struct Reader<'a> {
     sbom: Sbom,
     diagnostics: Vec<Diagnostic>,
     refs: Refs,
-    /// Dependency refs to check once every component is known: (ref, byte offset).
+    /// Dependency refs to check once every component is known (those not known yet when
+    /// read): (ref, byte offset).
     pending_refs: Vec<(String, usize)>,
 }
 
@@ -1012,7 +1262,7 @@ impl<'a> Reader<'a> {
     fn reserve_item(&mut self, component: Component, path: String, element: &Element<'_>) -> Item {
         let slot = self.sbom.components.len();
         if slot == self.sbom.components.capacity() {
-            // More items than `count_components` saw (services, unusual prefixes): grow in
+            // More items than `count_start_tags` saw (services, unusual prefixes): grow in
             // steps of an eighth rather than doubling a list that is mostly allocated already.
             self.sbom.components.reserve_exact(slot / 8 + 16);
         }
@@ -1304,6 +1554,8 @@ impl<'a> Reader<'a> {
     fn dependency(&mut self, element: &Element<'_>) -> Result<Option<String>, ParseError> {
         let from = self.events.attribute(element, "ref")?;
         match &from {
+            // Components are only ever added: a ref known now is known at the end.
+            Some(from) if self.refs.contains(from) => {}
             Some(from) => self.pending_refs.push((from.clone(), element.offset)),
             None => self.diagnostics.push(Diagnostic::error(
                 self.events.location(element.offset),
@@ -1318,7 +1570,7 @@ impl<'a> Reader<'a> {
                 }
                 "provides" => {
                     let to = self.events.attribute(&child, "ref")?;
-                    if let Some(to) = &to {
+                    if let Some(to) = to.as_ref().filter(|to| !self.refs.contains(to)) {
                         self.pending_refs.push((to.clone(), child.offset));
                     }
                     self.events.skip()?;
@@ -1566,11 +1818,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_component_start_tags_with_any_prefix() {
+    fn counts_start_tags_with_any_prefix() {
         let text = r#"<bom><components><component type="a"><name>component</name></component>
 <c:component/><component>x</component><components/><componentx/></components></bom>"#;
-        assert_eq!(count_components(text), 3);
-        assert_eq!(count_components(""), 0);
+        assert_eq!(count_start_tags(text, "component"), 3);
+        assert_eq!(count_start_tags("", "component"), 0);
     }
 
     #[test]
@@ -1611,6 +1863,44 @@ mod tests {
         assert!(
             error.message.starts_with("invalid cyclonedx xml:"),
             "{error:?}"
+        );
+    }
+
+    /// The fast tokenizer either gives up or gives what quick-xml gives.
+    #[test]
+    fn fast_tokenizer_reads_as_quick_xml_does() {
+        let documents = [
+            // Declaration, attributes with `>` and quotes in values, empty elements with
+            // blanks, end tags with trailing blanks, references, CRLF, text before the root.
+            "<?xml version=\"1.0\"?>\r\nstray <bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\" version='1'>\r\n<metadata><properties>\
+<property name=\"a>b\">x &amp; y &#65;<?pi z?> </property><property name='q\"'  /><property name=\"e\"></property >\
+</properties></metadata><components><component type=\"library\" bom-ref=\"a\"><name> a </name></component></components></bom >",
+            // Prefixed names and a nested default namespace.
+            "<c:bom xmlns:c=\"http://cyclonedx.org/schema/bom/1.5\"><c:components><c:component type=\"library\">\
+<c:name>n</c:name><x xmlns=\"urn:x\"><y/></x></c:component></c:components></c:bom>",
+            // Things the tokenizer gives up on, or quick-xml rejects.
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><!-- c --><components/></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components><![CDATA[x]]></components></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components></component></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components><?></components></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><metadata><timestamp>a &amp b</timestamp></metadata></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><metadata><timestamp>&bogus;</timestamp></metadata></bom>",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components><component type=\"library",
+            "< ></ >",
+            "</bom>",
+            "",
+        ];
+        for text in documents {
+            let quick = read_with(text, Events::quick(text));
+            match read_with(text, Events::fast(text)) {
+                Ok(fast) => assert_eq!(Ok(fast), quick, "{text}"),
+                Err(_) => assert_eq!(read(text.as_bytes()), quick, "{text}"),
+            }
+        }
+        let first = documents[0];
+        assert!(
+            read_with(first, Events::fast(first)).is_ok(),
+            "the common case is read fast"
         );
     }
 

@@ -224,6 +224,14 @@ struct PendingAnnotation<'a> {
     line: u64,
 }
 
+/// A relationship waiting for the end of the document: its `A TYPE B` value (checked to have
+/// the three words) and comment, borrowed from the input.
+struct PendingRelationship<'a> {
+    value: &'a str,
+    comment: Option<&'a str>,
+    line: u64,
+}
+
 struct Parser<'a> {
     /// The document's own fields (its elements and relationships are kept apart).
     doc: Document,
@@ -240,7 +248,7 @@ struct Parser<'a> {
     /// the first snippet.
     element_by_id: HashMap<&'a str, Element>,
     annotations: Vec<PendingAnnotation<'a>>,
-    relationships: Vec<RelationshipText<'a>>,
+    relationships: Vec<PendingRelationship<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -566,20 +574,17 @@ impl<'a> Parser<'a> {
 
             // Relationships.
             "Relationship" => {
-                let mut parts = value.split_ascii_whitespace();
-                let (Some(from), Some(kind), Some(to)) = (parts.next(), parts.next(), parts.next())
-                else {
+                // Split again at the end: three words make a relationship.
+                if value.split_ascii_whitespace().nth(2).is_none() {
                     return self.malformed(
                         line,
                         format!("expected `Relationship: A TYPE B`, found {:?}", clip(value)),
                     );
-                };
-                self.relationships.push(RelationshipText {
-                    from,
-                    kind,
-                    to,
+                }
+                self.relationships.push(PendingRelationship {
+                    value,
                     comment: None,
-                    line: Some(line),
+                    line,
                 });
             }
             "RelationshipComment" => match self.relationships.last_mut() {
@@ -649,14 +654,22 @@ impl<'a> Parser<'a> {
         self.open(Current::Document);
         let n_packages = self.n_packages;
         let n_files = self.files.len();
+        let n_snippets = self.snippets.len();
         for file in std::mem::take(&mut self.files) {
             self.converter.file(file);
         }
         for snippet in std::mem::take(&mut self.snippets) {
             self.converter.snippet(snippet);
         }
-        // The annotations of each element, in document order: (component, annotation).
-        let mut placed: Vec<(usize, &PendingAnnotation<'a>)> = Vec::new();
+        // The component each annotation names (`NOT_PLACED` for the document's and the
+        // unknown), and whether each component's annotations come one after another (as
+        // written, nearly always), so that they can be added without sorting.
+        const NOT_PLACED: usize = usize::MAX;
+        let n_components = n_packages + n_files + n_snippets;
+        let mut placements = Vec::with_capacity(self.annotations.len());
+        let mut is_grouped = true;
+        let mut is_done = vec![false; n_components];
+        let mut last = NOT_PLACED;
         for annotation in &self.annotations {
             let target = annotation.target.map(str::trim);
             let element = match target {
@@ -666,50 +679,91 @@ impl<'a> Parser<'a> {
                         comment: annotation.comment.map(str::to_owned),
                         ..Annotation::default()
                     });
-                    continue;
+                    None
                 }
-                Some(id) => self.element_by_id.get(id).copied(),
+                Some(id) => match self.element_by_id.get(id) {
+                    Some(element) => Some(*element),
+                    None => {
+                        self.diagnostics.push(Diagnostic::warning(
+                            Location::Line(annotation.line),
+                            format!(
+                                "annotation names {:?}, which is not an element of the document; ignored",
+                                clip(target.unwrap_or_default())
+                            ),
+                        ));
+                        None
+                    }
+                },
             };
             let component = match element {
                 Some(Element::Package(idx)) => idx,
                 Some(Element::File(idx)) => n_packages + idx,
                 Some(Element::Snippet(idx)) => n_packages + n_files + idx,
-                None => {
-                    self.diagnostics.push(Diagnostic::warning(
-                        Location::Line(annotation.line),
-                        format!(
-                            "annotation names {:?}, which is not an element of the document; ignored",
-                            clip(target.unwrap_or_default())
-                        ),
-                    ));
+                None => NOT_PLACED,
+            };
+            if component != last {
+                if let Some(done) = is_done.get_mut(last) {
+                    *done = true;
+                }
+                if let Some(done) = is_done.get(component) {
+                    is_grouped &= !done;
+                }
+                last = component;
+            }
+            placements.push(component);
+        }
+        drop(is_done);
+        drop(self.element_by_id);
+        let text_of = |annotation: &PendingAnnotation<'a>| AnnotationText {
+            annotation_type: annotation.annotation_type,
+            comment: annotation.comment.unwrap_or(""),
+        };
+        if is_grouped {
+            // Runs of one component in document order.
+            let mut start = 0;
+            for run in placements.chunk_by(|a, b| a == b) {
+                let annotations = self.annotations.get(start..start + run.len());
+                start += run.len();
+                if let (Some(&component), Some(annotations)) = (run.first(), annotations)
+                    && component != NOT_PLACED
+                {
+                    self.converter
+                        .annotate(component, annotations.iter().map(text_of));
+                }
+            }
+        } else {
+            // A stable sort keeps each element's annotations in document order.
+            let mut order: Vec<usize> = (0..placements.len()).collect();
+            let component_of = |idx: &usize| placements.get(*idx).copied().unwrap_or(NOT_PLACED);
+            order.sort_by_key(component_of);
+            for run in order.chunk_by(|a, b| component_of(a) == component_of(b)) {
+                let component = run.first().map_or(NOT_PLACED, component_of);
+                if component == NOT_PLACED {
                     continue;
                 }
-            };
-            placed.push((component, annotation));
+                let texts: Vec<AnnotationText<'_>> = run
+                    .iter()
+                    .filter_map(|idx| self.annotations.get(*idx))
+                    .map(text_of)
+                    .collect();
+                self.converter.annotate(component, texts.into_iter());
+            }
         }
-        // A stable sort keeps each element's annotations in document order.
-        placed.sort_by_key(|(component, _)| *component);
-        for run in placed.chunk_by(|a, b| a.0 == b.0) {
-            let Some((component, _)) = run.first() else {
-                continue;
-            };
-            self.converter.annotate(
-                *component,
-                run.iter().map(|(_, annotation)| AnnotationText {
-                    annotation_type: annotation.annotation_type,
-                    comment: annotation.comment.unwrap_or(""),
-                }),
-            );
-        }
-        drop(placed);
+        drop(placements);
         drop(self.annotations);
-        drop(self.element_by_id);
         self.converter.set_parse_diagnostics(self.diagnostics);
         let relationships = self.relationships;
         self.converter
             .finish_with(self.doc, relationships.len(), |visit| {
                 for relationship in relationships {
-                    visit(relationship);
+                    let mut parts = relationship.value.split_ascii_whitespace();
+                    visit(RelationshipText {
+                        from: parts.next().unwrap_or_default(),
+                        kind: parts.next().unwrap_or_default(),
+                        to: parts.next().unwrap_or_default(),
+                        comment: relationship.comment,
+                        line: Some(relationship.line),
+                    });
                 }
             })
     }
@@ -864,6 +918,34 @@ Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: SPDXRef-nowhere\nAnnotationC
                 "line 12 duplicate SPDXID \"SPDXRef-x\"; this file is kept as \"SPDXRef-x-duplicate-2\"",
             ]
         );
+    }
+
+    #[test]
+    fn interleaved_annotations_keep_their_order() {
+        let annotation = |id: &str, comment: &str| {
+            format!(
+                "Annotator: Tool: t\nAnnotationType: OTHER\nSPDXREF: {id}\nAnnotationComment: {comment}\n"
+            )
+        };
+        let text = format!(
+            "{HEADER}PackageName: p\nSPDXID: SPDXRef-p\nPackageName: q\nSPDXID: SPDXRef-q\n{}{}{}{}{}",
+            annotation("SPDXRef-p", "a=1"),
+            annotation("SPDXRef-q", "b=2"),
+            annotation("SPDXRef-DOCUMENT", "d=0"),
+            annotation("SPDXRef-p", "c=3"),
+            annotation("SPDXRef-q", "e=4"),
+        );
+        let parsed = read(text.as_bytes()).expect("valid document");
+        let properties = |idx: usize| -> Vec<String> {
+            parsed.sbom.components[idx]
+                .properties
+                .iter()
+                .map(|p| format!("{}={}", p.name, p.value))
+                .collect()
+        };
+        assert_eq!(properties(0), ["a=1", "c=3"]);
+        assert_eq!(properties(1), ["b=2", "e=4"]);
+        assert_eq!(parsed.sbom.properties.len(), 1);
     }
 
     #[test]
