@@ -1,6 +1,6 @@
-//! The database handle of the lifecycle services: a pool of either backend and one small
-//! interface to run a statement with positional parameters (`$1`, `$2`, … on both SQLite and
-//! PostgreSQL) and read plain values back.
+//! The database handle of the lifecycle services: a pool of either backend behind
+//! medsbom-sql's [`medsbom_sql::Db`] (statements with positional parameters, `$1`, `$2`, …
+//! on both SQLite and PostgreSQL, returning rows of plain values).
 //!
 //! The tables live in the store's migrations (`0003_lifecycle.sql`); [`LifecycleDb`] expects
 //! a database that `medsbom_store::Store::open` has already brought to the current schema.
@@ -8,12 +8,11 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
 use crate::LifecycleError;
-pub(crate) use medsbom_sql::{Param, Value, insert_sql, pg_query, sqlite_query};
+pub(crate) use medsbom_sql::{Param, Row, Tx, insert_sql};
 
 /// How long a writer waits for the SQLite write lock (and anyone for a pooled connection).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,15 +22,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Cloning is cheap and shares the pool.
 #[derive(Clone)]
 pub struct LifecycleDb {
-    pool: Pool,
-    /// The database for messages: the SQLite path, or the URL without its password.
-    name: String,
-}
-
-#[derive(Clone)]
-enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+    db: medsbom_sql::Db,
 }
 
 impl LifecycleDb {
@@ -90,8 +81,7 @@ impl LifecycleDb {
     #[must_use]
     pub fn from_sqlite_pool(pool: SqlitePool, name: &str) -> LifecycleDb {
         LifecycleDb {
-            pool: Pool::Sqlite(pool),
-            name: name.to_owned(),
+            db: medsbom_sql::Db::sqlite(pool, name),
         }
     }
 
@@ -100,37 +90,29 @@ impl LifecycleDb {
     #[must_use]
     pub fn from_postgres_pool(pool: PgPool, name: &str) -> LifecycleDb {
         LifecycleDb {
-            pool: Pool::Postgres(pool),
-            name: name.to_owned(),
+            db: medsbom_sql::Db::postgres(pool, name),
         }
     }
 
     /// The database as shown in messages.
     #[must_use]
     pub fn name(&self) -> &str {
-        &self.name
+        self.db.name()
     }
 
     /// Closes the pool.
     pub async fn close(&self) {
-        match &self.pool {
-            Pool::Sqlite(pool) => pool.close().await,
-            Pool::Postgres(pool) => pool.close().await,
-        }
+        self.db.close().await;
     }
 
     pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
+        self.db.is_postgres()
     }
 
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite, so that the write lock is
     /// taken at once rather than failing later).
     pub(crate) async fn begin_write(&self, context: &str) -> Result<Tx, LifecycleError> {
-        let res = match &self.pool {
-            Pool::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
-            Pool::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
-        };
-        res.map_err(|err| self.db_err(context, err))
+        Ok(self.db.begin(context).await?)
     }
 
     /// Runs a query and returns all rows.
@@ -140,145 +122,37 @@ impl LifecycleDb {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, LifecycleError> {
-        let res = match &self.pool {
-            Pool::Sqlite(pool) => match sqlite_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(sqlite_row).collect(),
-                Err(err) => Err(err),
-            },
-            Pool::Postgres(pool) => match pg_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(pg_row).collect(),
-                Err(err) => Err(err),
-            },
-        };
-        res.map_err(|err| self.db_err(context, err))
+        Ok(self.db.fetch_all(context, sql, params).await?)
     }
 
-    pub(crate) fn db_err(&self, context: &str, source: sqlx::Error) -> LifecycleError {
-        LifecycleError::Database {
-            db: self.name.clone(),
-            context: context.to_owned(),
-            source,
-        }
-    }
-
-    pub(crate) fn corrupt(&self, context: &str, message: String) -> LifecycleError {
+    pub(crate) fn corrupt(&self, context: &str, message: impl Into<String>) -> LifecycleError {
         LifecycleError::Corrupt {
-            db: self.name.clone(),
+            db: self.name().to_owned(),
             context: context.to_owned(),
-            message,
+            message: message.into(),
         }
     }
 }
 
-/// An open write transaction; dropping it without [`Tx::commit`] rolls it back.
-pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
-
-impl Tx {
-    pub(crate) async fn fetch_all(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<Vec<Row>, sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx) => {
-                let rows = sqlite_query(sql, params).fetch_all(&mut **tx).await?;
-                rows.iter().map(sqlite_row).collect()
-            }
-            Tx::Postgres(tx) => {
-                let rows = pg_query(sql, params).fetch_all(&mut **tx).await?;
-                rows.iter().map(pg_row).collect()
-            }
+impl From<medsbom_sql::SqlError> for LifecycleError {
+    fn from(err: medsbom_sql::SqlError) -> LifecycleError {
+        match err {
+            medsbom_sql::SqlError::Database {
+                db,
+                context,
+                source,
+            } => LifecycleError::Database {
+                db,
+                context,
+                source,
+            },
+            medsbom_sql::SqlError::Shape(message) => LifecycleError::Corrupt {
+                db: String::new(),
+                context: "reading a row".to_owned(),
+                message,
+            },
         }
     }
-
-    pub(crate) async fn execute(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<u64, sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx) => Ok(sqlite_query(sql, params)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected()),
-            Tx::Postgres(tx) => Ok(pg_query(sql, params)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected()),
-        }
-    }
-
-    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
-        }
-    }
-}
-
-/// A result row: its values in column order.
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    values: Vec<Value>,
-}
-
-impl Row {
-    fn value(&self, idx: usize) -> Result<&Value, String> {
-        self.values
-            .get(idx)
-            .ok_or_else(|| format!("row has no column {idx}"))
-    }
-
-    /// A non-NULL integer.
-    pub(crate) fn int(&self, idx: usize) -> Result<i64, String> {
-        match self.value(idx)? {
-            Value::Int(value) => Ok(*value),
-            other => Err(format!(
-                "column {idx}: expected an integer, found {other:?}"
-            )),
-        }
-    }
-
-    /// An integer or NULL.
-    pub(crate) fn opt_int(&self, idx: usize) -> Result<Option<i64>, String> {
-        match self.value(idx)? {
-            Value::Null => Ok(None),
-            Value::Int(value) => Ok(Some(*value)),
-            other => Err(format!(
-                "column {idx}: expected an integer or NULL, found {other:?}"
-            )),
-        }
-    }
-
-    /// A non-NULL text.
-    pub(crate) fn text(&self, idx: usize) -> Result<String, String> {
-        match self.value(idx)? {
-            Value::Text(value) => Ok(value.clone()),
-            other => Err(format!("column {idx}: expected a text, found {other:?}")),
-        }
-    }
-
-    /// A text or NULL.
-    pub(crate) fn opt_text(&self, idx: usize) -> Result<Option<String>, String> {
-        match self.value(idx)? {
-            Value::Null => Ok(None),
-            Value::Text(value) => Ok(Some(value.clone())),
-            other => Err(format!(
-                "column {idx}: expected a text or NULL, found {other:?}"
-            )),
-        }
-    }
-}
-
-fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
-    medsbom_sql::sqlite_values(row).map(|values| Row { values })
-}
-
-fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
-    medsbom_sql::pg_values(row).map(|values| Row { values })
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.

@@ -134,11 +134,11 @@ pub async fn set_lifecycle(
     let mut tx = db.begin_write(context).await?;
     let rows = tx
         .fetch_all(
+            context,
             &format!("{LIFECYCLE_COLUMNS} FROM product_version_lifecycle l WHERE l.product_version_id = $1"),
             &[Param::Int(Some(pv.id))],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     let (mut dates, mut texts) = match rows.first() {
         Some(row) => lifecycle_of(row, 0).map_err(|message| db.corrupt(context, message))?,
         None => (LifecycleDates::default(), NoticeTexts::default()),
@@ -208,6 +208,7 @@ pub async fn set_lifecycle(
          updated_at = {now}"
     );
     tx.execute(
+        context,
         &sql,
         &[
             Param::Int(Some(pv.id)),
@@ -226,9 +227,8 @@ pub async fn set_lifecycle(
             Param::Text(upgrade_paths.as_deref()),
         ],
     )
-    .await
-    .map_err(|err| db.db_err(context, err))?;
-    tx.commit().await.map_err(|err| db.db_err(context, err))?;
+    .await?;
+    tx.commit(context).await?;
     Ok((dates, texts))
 }
 
@@ -321,11 +321,11 @@ pub async fn import_eol(
     for product in products {
         let rows = tx
             .fetch_all(
+                context,
                 "SELECT id FROM eol_products WHERE name = $1",
                 &[Param::Text(Some(&product.name))],
             )
-            .await
-            .map_err(|err| db.db_err(context, err))?;
+            .await?;
         let existing = match rows.first() {
             Some(row) => Some(row.int(0).map_err(|message| db.corrupt(context, message))?),
             None => None,
@@ -333,6 +333,7 @@ pub async fn import_eol(
         let id = match existing {
             Some(id) => {
                 tx.execute(
+            context,
                     &format!("UPDATE eol_products SET label = $1, category = $2, imported_at = {now} WHERE id = $3"),
                     &[
                         Param::Text(Some(&product.label)),
@@ -340,21 +341,21 @@ pub async fn import_eol(
                         Param::Int(Some(id)),
                     ],
                 )
-                .await
-                .map_err(|err| db.db_err(context, err))?;
+                .await?;
                 for table in ["eol_identifiers", "eol_releases"] {
                     tx.execute(
+                        context,
                         &format!("DELETE FROM {table} WHERE eol_product_id = $1"),
                         &[Param::Int(Some(id))],
                     )
-                    .await
-                    .map_err(|err| db.db_err(context, err))?;
+                    .await?;
                 }
                 id
             }
             None => {
                 let rows = tx
                     .fetch_all(
+            context,
                         "INSERT INTO eol_products (name, label, category) VALUES ($1, $2, $3) RETURNING id",
                         &[
                             Param::Text(Some(&product.name)),
@@ -362,30 +363,26 @@ pub async fn import_eol(
                             Param::Text(product.category.as_deref()),
                         ],
                     )
-                    .await
-                    .map_err(|err| db.db_err(context, err))?;
+                    .await?;
                 let row = rows.first().ok_or_else(|| {
                     db.corrupt(context, "INSERT … RETURNING gave no row".to_owned())
                 })?;
                 row.int(0).map_err(|message| db.corrupt(context, message))?
             }
         };
-        insert_identifiers(db, &mut tx, id, &product.identifiers).await?;
-        insert_releases(db, &mut tx, id, &product.releases).await?;
+        insert_identifiers(&mut tx, id, &product.identifiers).await?;
+        insert_releases(&mut tx, id, &product.releases).await?;
         summary.n_products += 1;
         summary.n_releases += product.releases.len();
     }
-    tx.execute("DELETE FROM eol_links", &[])
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+    tx.execute(context, "DELETE FROM eol_links", &[]).await?;
     let stored = load_eol_products(db, &mut tx).await?;
     summary.n_links = link_packages(db, &mut tx, &stored, 0).await?;
-    tx.commit().await.map_err(|err| db.db_err(context, err))?;
+    tx.commit(context).await?;
     Ok(summary)
 }
 
 async fn insert_identifiers(
-    db: &LifecycleDb,
     tx: &mut Tx,
     product_id: i64,
     identifiers: &[EolIdentifier],
@@ -442,17 +439,16 @@ async fn insert_identifiers(
             ]);
         }
         tx.execute(
+            context,
             &insert_sql("eol_identifiers", &COLUMNS, chunk.len(), ""),
             &params,
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     }
     Ok(())
 }
 
 async fn insert_releases(
-    db: &LifecycleDb,
     tx: &mut Tx,
     product_id: i64,
     releases: &[EolRelease],
@@ -524,11 +520,11 @@ async fn insert_releases(
             ]);
         }
         tx.execute(
+            context,
             &insert_sql("eol_releases", &COLUMNS, chunk.len(), ""),
             &params,
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     }
     Ok(())
 }
@@ -563,11 +559,11 @@ async fn load_eol_products(
     let mut by_id: HashMap<i64, usize> = HashMap::new();
     let rows = tx
         .fetch_all(
+            context,
             "SELECT id, name, label, category FROM eol_products ORDER BY name",
             &[],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     for row in &rows {
         let read = || -> Result<(i64, EolProduct), String> {
             Ok((
@@ -587,11 +583,11 @@ async fn load_eol_products(
     }
     let rows = tx
         .fetch_all(
+            context,
             "SELECT eol_product_id, kind, value FROM eol_identifiers ORDER BY eol_product_id, idx",
             &[],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     for row in &rows {
         let read = || -> Result<(i64, EolIdentifier), String> {
             let kind = match row.text(1)?.as_str() {
@@ -615,12 +611,12 @@ async fn load_eol_products(
     }
     let rows = tx
         .fetch_all(
+            context,
             "SELECT eol_product_id, cycle, label, codename, release_date, eol, eoas, eoes, lts, \
              latest, latest_release_date, discontinued FROM eol_releases ORDER BY eol_product_id, idx",
             &[],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     for row in &rows {
         let read = || -> Result<(i64, EolRelease), String> {
             Ok((
@@ -659,9 +655,8 @@ async fn link_packages(
     const COLUMNS: [&str; 4] = ["package_id", "eol_product_id", "basis", "cycle"];
     let context = "linking packages to endoflife.date products";
     let rows = tx
-        .fetch_all("SELECT id, name FROM eol_products", &[])
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .fetch_all(context, "SELECT id, name FROM eol_products", &[])
+        .await?;
     let mut product_ids: HashMap<String, i64> = HashMap::new();
     for row in &rows {
         let id = row.int(0).map_err(|message| db.corrupt(context, message))?;
@@ -676,14 +671,14 @@ async fn link_packages(
     loop {
         let rows = tx
             .fetch_all(
+                context,
                 "SELECT p.id, p.name, p.version, p.purl, p.cpe, \
                  CASE WHEN EXISTS (SELECT 1 FROM sbom_components c WHERE c.package_id = p.id \
                  AND c.kind = 'operating-system') THEN 1 ELSE 0 END \
                  FROM packages p WHERE p.id > $1 ORDER BY p.id LIMIT $2",
                 &[Param::Int(Some(last_id)), Param::Int(Some(PACKAGE_BATCH))],
             )
-            .await
-            .map_err(|err| db.db_err(context, err))?;
+            .await?;
         if rows.is_empty() {
             break;
         }
@@ -740,9 +735,7 @@ async fn link_packages(
                 ]);
             }
             let sql = insert_sql("eol_links", &COLUMNS, chunk.len(), "ON CONFLICT DO NOTHING");
-            tx.execute(&sql, &params)
-                .await
-                .map_err(|err| db.db_err(context, err))?;
+            tx.execute(context, &sql, &params).await?;
         }
         n_links += links.len();
         if (rows.len() as i64) < PACKAGE_BATCH {
@@ -750,12 +743,12 @@ async fn link_packages(
         }
     }
     tx.execute(
+        context,
         "INSERT INTO eol_link_state (id, max_package_id) VALUES (1, $1) \
          ON CONFLICT (id) DO UPDATE SET max_package_id = excluded.max_package_id",
         &[Param::Int(Some(last_id))],
     )
-    .await
-    .map_err(|err| db.db_err(context, err))?;
+    .await?;
     Ok(n_links)
 }
 
@@ -768,11 +761,11 @@ pub async fn link_new_packages(db: &LifecycleDb) -> Result<usize, LifecycleError
     let mut tx = db.begin_write(context).await?;
     let rows = tx
         .fetch_all(
+            context,
             "SELECT (SELECT max_package_id FROM eol_link_state WHERE id = 1), (SELECT max(id) FROM packages)",
             &[],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     let (linked, newest) = match rows.first() {
         Some(row) => (
             row.opt_int(0)
@@ -788,7 +781,7 @@ pub async fn link_new_packages(db: &LifecycleDb) -> Result<usize, LifecycleError
     }
     let products = load_eol_products(db, &mut tx).await?;
     let n_links = link_packages(db, &mut tx, &products, linked).await?;
-    tx.commit().await.map_err(|err| db.db_err(context, err))?;
+    tx.commit(context).await?;
     Ok(n_links)
 }
 
@@ -883,6 +876,7 @@ pub async fn record_acceptance(
     );
     let rows = tx
         .fetch_all(
+            context,
             "INSERT INTO risk_acceptances (organization_id, subject_kind, subject, product_version_id, \
              component, decision, decided_by, decided_on, until_date, review_date, controls) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -900,14 +894,13 @@ pub async fn record_acceptance(
                 Param::Text(Some(new.controls)),
             ],
         )
-        .await
-        .map_err(|err| db.db_err(context, err))?;
+        .await?;
     let id = rows
         .first()
         .ok_or_else(|| db.corrupt(context, "INSERT … RETURNING gave no row".to_owned()))?
         .int(0)
         .map_err(|message| db.corrupt(context, message))?;
-    tx.commit().await.map_err(|err| db.db_err(context, err))?;
+    tx.commit(context).await?;
     Ok(Acceptance {
         id,
         subject_kind,

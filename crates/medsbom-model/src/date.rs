@@ -142,6 +142,42 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// Seconds since 1970-01-01T00:00:00Z on the system clock (0 for a clock set before).
+fn epoch_seconds_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}
+
+impl IsoDate {
+    /// Today (UTC) on the system clock.
+    #[must_use]
+    pub fn today() -> IsoDate {
+        IsoDate::from_days_since_epoch(epoch_seconds_now().div_euclid(86_400))
+    }
+}
+
+/// `seconds` since the epoch as RFC 3339 UTC text to the second: `2026-11-23T10:00:00Z`.
+#[must_use]
+pub fn format_epoch_seconds(seconds: i64) -> String {
+    let date = IsoDate::from_days_since_epoch(seconds.div_euclid(86_400));
+    let in_day = seconds.rem_euclid(86_400);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}
+
+/// Now (UTC) on the system clock as RFC 3339 text to the second: `2026-11-23T10:00:00Z`.
+#[must_use]
+pub fn now_rfc3339() -> String {
+    format_epoch_seconds(epoch_seconds_now())
+}
+
 #[cfg(test)]
 mod tests {
     use super::IsoDate;

@@ -20,7 +20,7 @@ mod date;
 mod diagnostic;
 mod support;
 
-pub use date::IsoDate;
+pub use date::{IsoDate, format_epoch_seconds, now_rfc3339};
 pub use diagnostic::{Diagnostic, Location, ParseError, Parsed, Severity, Written};
 pub use support::{
     CDX_MILESTONE_PREFIX, END_OF_SUPPORT_PROPERTY_NAMES, Milestone, SUPPORT_LEVEL_PROPERTY,

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use medsbom_model::{
-    Component, ComponentType, Hash, IsoDate, License, Milestone, Party, RelationshipKind, Sbom,
-    Support, SupportLevel,
+    Component, ComponentType, Hash, License, Milestone, Party, RelationshipKind, Sbom, Support,
+    SupportLevel,
 };
 use sha2::{Digest as _, Sha256};
 
@@ -241,23 +241,6 @@ pub struct ImportSummary {
     pub manual_support_kept: usize,
     /// The registry revision after the import.
     pub revision: i64,
-}
-
-/// The current time, `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-pub(crate) fn now_utc() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let in_day = seconds % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        IsoDate::from_days_since_epoch(days),
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60
-    )
 }
 
 /// The stable `bom_ref` of an identity.
@@ -501,7 +484,7 @@ pub async fn add_version(
         support.end_of_support = Some(Milestone::new("endOfSupport", eos));
     }
     let serial_number = format!("urn:uuid:{}", uuid::Uuid::new_v4());
-    let now = now_utc();
+    let now = medsbom_model::now_rfc3339();
     let eos_text = support.end_of_support.as_ref().map(|m| m.text.clone());
     let eos_date = support
         .end_of_support
@@ -817,7 +800,7 @@ async fn write_component(
         .as_ref()
         .and_then(|m| m.date)
         .map(|d| d.to_string());
-    let now = now_utc();
+    let now = medsbom_model::now_rfc3339();
     let params = [
         Param::int(key.product_version_id),
         Param::int(key.organization_id),
@@ -883,7 +866,10 @@ async fn bump_revision(tx: &mut Tx, product_version_id: i64) -> Result<i64, Regi
         context,
         "UPDATE registry_versions SET revision = revision + 1, revised_at = $2 \
          WHERE product_version_id = $1",
-        &[Param::int(product_version_id), Param::text(&now_utc())],
+        &[
+            Param::int(product_version_id),
+            Param::text(&medsbom_model::now_rfc3339()),
+        ],
     )
     .await?;
     let rows = tx

@@ -32,22 +32,9 @@ use crate::auth::{Action, Auth};
 use crate::tenancy::{self, Visible};
 use crate::{AppState, ServerError};
 
-/// Content types a VEX upload may have.
-pub const VEX_UPLOAD_TYPES: &[&str] = &[
-    "application/json",
-    "application/xml",
-    "text/xml",
-    "text/plain",
-    "application/octet-stream",
-    "application/gzip",
-    "application/x-gzip",
-    "application/vnd.cyclonedx+json",
-    "application/vnd.cyclonedx+xml",
-    "application/openvex+json",
-    "application/csaf+json",
-    "application/yaml",
-    "application/ld+json",
-];
+/// The content types a VEX upload takes besides [`crate::api::COMMON_UPLOAD_TYPES`]:
+/// OpenVEX and CSAF.
+pub const VEX_UPLOAD_TYPES: &[&str] = &["application/openvex+json", "application/csaf+json"];
 
 /// The routes of this module (state still to be given).
 pub(crate) fn routes() -> Router<AppState> {
@@ -74,23 +61,6 @@ pub(crate) async fn tenant_scope(
     organization_scope(state.vex(), principal.organization.id)
         .await
         .map_err(vex_error)
-}
-
-/// Now as RFC 3339 UTC (seconds), from the system clock.
-fn now_rfc3339() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let of_day = seconds % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        medsbom_model::IsoDate::from_days_since_epoch(days),
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
 }
 
 /// Where an upload came from.
@@ -307,7 +277,7 @@ pub(crate) async fn export_vex(
     let header = ExportHeader {
         author: organization.name.clone(),
         authority: Authority::Manufacturer,
-        timestamp: now_rfc3339(),
+        timestamp: medsbom_model::now_rfc3339(),
         namespace: params
             .namespace
             .clone()
@@ -518,7 +488,7 @@ pub(crate) async fn record_decision(
     };
     let justification = nonempty(&request.justification);
     let detail = nonempty(&request.detail);
-    let recorded_at = now_rfc3339();
+    let recorded_at = medsbom_model::now_rfc3339();
     let id = record_analysis(
         state.vex(),
         &NewAnalysis {

@@ -168,7 +168,7 @@ pub(crate) fn to_spdx2(sbom: &Sbom) -> (Document, Vec<String>) {
                 )),
                 None => warnings.line("no timestamp; wrote the current time".to_owned()),
             }
-            now_datetime()
+            medsbom_model::now_rfc3339()
         }
     };
 
@@ -772,28 +772,7 @@ pub(crate) fn spdx_datetime(text: &str) -> Option<String> {
     }
     let total = date.days_since_epoch() * 86_400 + hours * 3600 + minutes * 60 + seconds.min(59)
         - offset_minutes * 60;
-    Some(format_epoch_seconds(total))
-}
-
-fn format_epoch_seconds(total: i64) -> String {
-    let days = total.div_euclid(86_400);
-    let secs = total.rem_euclid(86_400);
-    let date = IsoDate::from_days_since_epoch(days);
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-/// The current time, for documents without a timestamp (SPDX requires `created`).
-fn now_datetime() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    format_epoch_seconds(i64::try_from(seconds).unwrap_or_default())
+    Some(medsbom_model::format_epoch_seconds(total))
 }
 
 /// Component type → `primaryPackagePurpose`. Kinds SPDX 2.3 lacks are `OTHER`, with the

@@ -17,7 +17,7 @@ use medsbom_vex::service::{
 use serde_json::Value;
 
 use crate::cmd::db::{self, DbArgs};
-use crate::cmd::vex::{current_user, now_rfc3339};
+use crate::cmd::vex::current_user;
 use crate::output::{self, ListFormat, Status};
 
 /// Arguments of `medsbom analysis`.
@@ -128,7 +128,7 @@ pub fn run(args: &AnalysisArgs) -> anyhow::Result<Status> {
 fn set(args: &AnalysisSetArgs) -> anyhow::Result<Status> {
     let finding = FindingRef::parse(&args.finding)?;
     let analyst = current_user(args.by.as_deref());
-    let recorded_at = now_rfc3339();
+    let recorded_at = medsbom_model::now_rfc3339();
     let role = match args.role {
         RoleArg::Provider => AnalysisRole::Provider,
         RoleArg::Manufacturer => AnalysisRole::Manufacturer,

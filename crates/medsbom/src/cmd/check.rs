@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use medsbom_check::render::{HtmlDocument, HtmlOptions};
@@ -107,17 +106,9 @@ impl Config {
         }
         Config {
             profiles,
-            as_of: args.as_of.unwrap_or_else(today),
+            as_of: args.as_of.unwrap_or_else(IsoDate::today),
         }
     }
-}
-
-/// Today in UTC (the only clock reading of the command).
-fn today() -> IsoDate {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    IsoDate::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
 }
 
 /// One file that was read and checked.

@@ -43,7 +43,7 @@ async fn run_async(args: &DemoArgs) -> anyhow::Result<Status> {
     let as_of = match &args.as_of {
         Some(text) => medsbom_model::IsoDate::parse(text)
             .with_context(|| format!("--as-of {text}: not a date (YYYY-MM-DD)"))?,
-        None => crate::cmd::today(),
+        None => medsbom_model::IsoDate::today(),
     };
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("cannot create {}", args.dir.display()))?;

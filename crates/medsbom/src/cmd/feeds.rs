@@ -254,7 +254,7 @@ fn print_record_errors(report: &ImportReport) {
 fn status(args: &FeedsStatusArgs) -> anyhow::Result<Status> {
     let feeds = db::runtime()?.block_on(async {
         let vuln_db = VulnDb::open(&args.db.location()).await?;
-        let feeds = feed_status(&vuln_db, crate::cmd::today(), args.max_age).await;
+        let feeds = feed_status(&vuln_db, medsbom_model::IsoDate::today(), args.max_age).await;
         vuln_db.close().await;
         anyhow::Ok(feeds?)
     })?;

@@ -99,7 +99,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         format,
         profile,
         allow_gaps: args.allow_gaps,
-        as_of: Some(args.as_of.unwrap_or_else(crate::cmd::today)),
+        as_of: Some(args.as_of.unwrap_or_else(medsbom_model::IsoDate::today)),
     };
     let target = VersionRef {
         manufacturer: args.manufacturer.as_deref(),

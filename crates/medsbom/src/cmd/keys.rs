@@ -397,7 +397,7 @@ fn run_trust(args: &TrustArgs) -> anyhow::Result<Status> {
 fn run_revoke(args: &RevokeArgs) -> anyhow::Result<Status> {
     let revoked = runtime()?.block_on(async {
         let db = medsbom_registry::RegistryDb::open(&args.db.location()).await?;
-        let now = format!("{}T00:00:00Z", crate::cmd::today());
+        let now = format!("{}T00:00:00Z", medsbom_model::IsoDate::today());
         let res =
             medsbom_registry::trust::revoke_key(&db, &args.manufacturer, &args.key_id, &now).await;
         db.close().await;

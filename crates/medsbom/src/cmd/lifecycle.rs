@@ -294,7 +294,7 @@ async fn portfolio(lifecycle_db: &LifecycleDb) -> anyhow::Result<Portfolio> {
 }
 
 fn run_set(args: &SetArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let nothing = args.release.is_none()
         && args.eol.is_none()
         && args.eos.is_none()
@@ -379,7 +379,7 @@ fn run_set(args: &SetArgs) -> anyhow::Result<Status> {
 }
 
 fn run_alerts(args: &AlertsArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let config = AlertConfig {
         as_of,
         horizon_end: args.horizon.after(as_of),
@@ -437,7 +437,7 @@ fn run_alerts(args: &AlertsArgs) -> anyhow::Result<Status> {
 }
 
 fn run_report(args: &ReportArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let horizon_end = args.horizon.after(as_of);
     let portfolio = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
         portfolio(lifecycle_db).await
@@ -452,7 +452,7 @@ fn run_report(args: &ReportArgs) -> anyhow::Result<Status> {
 }
 
 fn run_accept(args: &AcceptArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let acceptance = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
         let key: Option<ProductVersionKey> = match args.subject.as_slice() {
             [product, version] => Some(
@@ -525,7 +525,7 @@ fn run_accept(args: &AcceptArgs) -> anyhow::Result<Status> {
 }
 
 fn run_notice(args: &NoticeArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let (key, portfolio) = db::runtime()?.block_on(with_db(&args.db, async |lifecycle_db| {
         let key = medsbom_lifecycle::find_product_version(
             lifecycle_db,

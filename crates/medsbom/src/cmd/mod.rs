@@ -32,13 +32,3 @@ pub mod sign;
 pub mod validate;
 pub mod vex;
 pub mod vulns;
-
-/// Today's date (UTC) from the system clock; commands take `--as-of` to override it.
-#[must_use]
-pub fn today() -> medsbom_model::IsoDate {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    medsbom_model::IsoDate::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
-}

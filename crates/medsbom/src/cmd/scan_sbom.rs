@@ -63,7 +63,7 @@ pub fn run(args: &ScanSbomArgs) -> anyhow::Result<Status> {
     };
     let findings = db::runtime()?.block_on(async {
         let vuln_db = VulnDb::open(&args.db.location()).await?;
-        let feeds = feed_status(&vuln_db, crate::cmd::today(), i64::MAX).await?;
+        let feeds = feed_status(&vuln_db, medsbom_model::IsoDate::today(), i64::MAX).await?;
         if !feeds.iter().any(|feed| !matches!(feed.source.as_str(), "kev" | "epss")) {
             output::note("warning: no advisories are stored; import feeds first with `medsbom feeds import PATH`");
         }

@@ -277,7 +277,7 @@ pub fn run_share(args: &ShareArgs) -> anyhow::Result<Status> {
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
     let profile: Profile = args.profile.parse()?;
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let signer = load_private(&args.key, &args.keys, &args.passphrase)?;
     let recipient = load_public(&args.to, &args.keys)?;
     let options = GenerateOptions {

@@ -147,23 +147,6 @@ pub(crate) fn current_user(given: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Now, as RFC 3339 UTC (seconds).
-pub(crate) fn now_rfc3339() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let of_day = seconds % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        medsbom_model::IsoDate::from_days_since_epoch(days),
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
-}
-
 struct FileResult {
     file: String,
     result: Result<
@@ -341,7 +324,7 @@ fn export(args: &VexExportArgs) -> anyhow::Result<Status> {
     let header = ExportHeader {
         author,
         authority,
-        timestamp: now_rfc3339(),
+        timestamp: medsbom_model::now_rfc3339(),
         namespace: args.namespace.clone(),
     };
     let format = match args.to {
