@@ -6,7 +6,7 @@
 use medsbom_store::{OpenOptions, Store};
 
 use crate::AssetError;
-pub(crate) use medsbom_sql::{Param, Row, Value, placeholders, rows_per_statement};
+pub(crate) use medsbom_sql::{Param, Row, placeholders, rows_per_statement};
 
 /// The store with the inventory tables.
 ///

@@ -23,7 +23,7 @@ use medsbom_versions::purl::Purl;
 use medsbom_versions::vers::VersionRange;
 
 use crate::AssetError;
-use crate::db::{AssetDb, Param, Row, Value, placeholders};
+use crate::db::{AssetDb, Param, Row, placeholders};
 use crate::model::{Criticality, Exposure, credentials_known, location_text};
 use crate::priority::{
     DeviceInputs, ThreatInputs, asset_priority, criticality_weight, exposure_weight,
@@ -264,7 +264,8 @@ pub async fn impact_for(
                      feeds import) or search by component (--purl, --cpe, --component)"
                 )));
             };
-            let rows = vulnerability_rows(db, &query.organization, &vulnerability).await?;
+            let rows =
+                vulnerability_rows(db, &query.organization, &vulnerability, vex_scope).await?;
             (Some(vulnerability), rows)
         }
         target => {
@@ -277,10 +278,6 @@ pub async fn impact_for(
             (None, rows)
         }
     };
-    let mut rows = rows;
-    if let Some(vulnerability) = &vulnerability {
-        attach_vex(db, vulnerability, &mut rows, vex_scope).await?;
-    }
     let n_before = rows.len();
     let mut rows: Vec<ImpactRow> = rows
         .into_iter()
@@ -295,93 +292,14 @@ pub async fn impact_for(
     })
 }
 
-/// Fills `vex_status` of the rows of a vulnerability search.
-///
-/// The annotation depends only on the finding key (the product version as the inventory
-/// names it, the package and the vulnerability), so medsbom-vex resolves each distinct key
-/// once and its answer goes to every row with that key: the 5,000 rows of a ward-level
-/// answer are a few dozen keys.
-async fn attach_vex(
-    db: &AssetDb,
-    vulnerability: &Vulnerability,
-    rows: &mut [ImpactRow],
-    vex_scope: &medsbom_vex::service::VexScope,
-) -> Result<(), AssetError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut ids = vec![vulnerability.id.clone()];
-    ids.extend(vulnerability.aliases.iter().cloned());
-    // Each row's index into `keys`.
-    let mut key_of_row: Vec<usize> = Vec::with_capacity(rows.len());
-    let mut keys: Vec<medsbom_vex::service::FindingKey> = Vec::new();
-    {
-        let mut index: HashMap<VexKey<'_>, usize> = HashMap::new();
-        for row in rows.iter() {
-            let key = VexKey {
-                manufacturer: row.manufacturer.as_deref(),
-                product: row.product.as_deref().unwrap_or_default(),
-                product_version: row.product_version.as_deref().unwrap_or_default(),
-                sbom_id: row.sbom_id,
-                package_id: row.package_id,
-                purl: row.purl.as_deref(),
-                component_version: row.component_version.as_deref(),
-            };
-            let idx = *index.entry(key).or_insert_with(|| {
-                keys.push(medsbom_vex::service::FindingKey {
-                    manufacturer: key.manufacturer.map(str::to_owned),
-                    product: key.product.to_owned(),
-                    product_version: key.product_version.to_owned(),
-                    sbom_id: key.sbom_id,
-                    package_id: Some(key.package_id),
-                    purl: key.purl.map(str::to_owned),
-                    cpe: None,
-                    component_version: key.component_version.map(str::to_owned),
-                    vulnerability_ids: ids.clone(),
-                });
-                keys.len() - 1
-            });
-            key_of_row.push(idx);
-        }
-    }
-    let annotations = medsbom_vex::service::annotate_for(&db.vex, &keys, vex_scope).await?;
-    if annotations.len() != keys.len() {
-        return Err(db.corrupt(
-            "annotating impact rows with vex",
-            format!(
-                "{} annotations for {} finding keys",
-                annotations.len(),
-                keys.len()
-            ),
-        ));
-    }
-    let statuses: Vec<Option<&'static str>> = annotations
-        .iter()
-        .map(|annotation| annotation.as_ref().map(|a| a.status.as_str()))
-        .collect();
-    for (row, idx) in rows.iter_mut().zip(key_of_row) {
-        row.vex_status = statuses.get(idx).copied().flatten().map(str::to_owned);
-    }
-    Ok(())
-}
-
-/// The fields of an impact row that medsbom-vex's `FindingKey` is built from (the
-/// vulnerability is the same for every row).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct VexKey<'a> {
-    manufacturer: Option<&'a str>,
-    product: &'a str,
-    product_version: &'a str,
-    sbom_id: Option<i64>,
-    package_id: i64,
-    purl: Option<&'a str>,
-    component_version: Option<&'a str>,
-}
-
 /// Highest priority first, then most critical, then by asset id and component (name,
 /// version, then package id, so that the order never depends on the database's).
-pub(crate) fn sort_rows(rows: &mut [ImpactRow]) {
-    rows.sort_by(|a, b| {
+///
+/// The rows are large, so an order of indexes is sorted and each row moved once.
+pub(crate) fn sort_rows(rows: &mut Vec<ImpactRow>) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&rows[i], &rows[j]);
         b.priority
             .total_cmp(&a.priority)
             .then_with(|| rank(a.criticality).cmp(&rank(b.criticality)))
@@ -390,6 +308,8 @@ pub(crate) fn sort_rows(rows: &mut [ImpactRow]) {
             .then_with(|| a.component_version.cmp(&b.component_version))
             .then_with(|| a.package_id.cmp(&b.package_id))
     });
+    let mut slots: Vec<Option<ImpactRow>> = rows.drain(..).map(Some).collect();
+    rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 fn rank(criticality: Option<Criticality>) -> usize {
@@ -402,6 +322,9 @@ const ASSET_COLUMNS: &str = "a.asset_id, a.manufacturer, a.product, a.product_ve
      a.building, a.department, a.zone, a.ip, a.hostname, a.criticality, a.exposure, \
      a.default_credentials, a.product_version_id";
 
+/// How many asset queries [`affected_assets`] runs at once (the pool's connections).
+const PARALLEL_READS: usize = 4;
+
 /// How many asset columns an impact row starts with (those of [`ASSET_COLUMNS`] before the
 /// product version).
 const N_ASSET_COLUMNS: usize = 13;
@@ -410,6 +333,7 @@ async fn vulnerability_rows(
     db: &AssetDb,
     organization: &str,
     vulnerability: &Vulnerability,
+    vex_scope: &medsbom_vex::service::VexScope,
 ) -> Result<Vec<ImpactRow>, AssetError> {
     let context = "finding the assets a vulnerability affects";
     let members: Vec<Param<'_>> = vulnerability
@@ -433,14 +357,35 @@ async fn vulnerability_rows(
     // Two chunks of aliases may find the same pair.
     pairs.sort_by_key(|pair| (pair.product_version_id, pair.package_id));
     pairs.dedup_by_key(|pair| (pair.product_version_id, pair.package_id));
-    affected_assets(
-        db,
-        organization,
-        &pairs,
-        Some(&vulnerability.id),
-        &vulnerability.threat,
-    )
-    .await
+    // The VEX status depends on the pair only (the stored product version, its SBOM, the
+    // package), so each pair is resolved once and its status goes to every asset row of
+    // the pair: the 5,000 rows of a ward-level answer are a few dozen pairs. It is read
+    // on medsbom-vex's pool while the assets are read on this one.
+    let mut ids = vec![vulnerability.id.clone()];
+    ids.extend(vulnerability.aliases.iter().cloned());
+    let findings: Vec<(&Pair, Vec<String>)> =
+        pairs.iter().map(|pair| (pair, ids.clone())).collect();
+    let (mut rows, statuses) = tokio::try_join!(
+        affected_assets(
+            db,
+            organization,
+            &pairs,
+            Some(&vulnerability.id),
+            &vulnerability.threat,
+        ),
+        vex_statuses(db, &findings, vex_scope),
+    )?;
+    let by_pair: HashMap<(i64, i64), Option<String>> = pairs
+        .iter()
+        .map(|pair| (pair.sbom_id, pair.package_id))
+        .zip(statuses)
+        .collect();
+    for row in &mut rows {
+        if let Some(sbom_id) = row.sbom_id {
+            row.vex_status = by_pair.get(&(sbom_id, row.package_id)).cloned().flatten();
+        }
+    }
+    Ok(rows)
 }
 
 async fn component_rows(
@@ -547,16 +492,91 @@ async fn component_rows(
     affected_assets(db, organization, &pairs, None, threat).await
 }
 
-/// A (product version, package) pair that an impact query found: the package is a
-/// component of the newest SBOM of the product version.
+/// A (product version, package) pair: the package is a component of the newest SBOM of
+/// the product version. Read by [`PAIR_COLUMNS`] and [`read_pair`].
 #[derive(Debug, Clone)]
-struct Pair {
-    product_version_id: i64,
-    package_id: i64,
-    sbom_id: i64,
-    name: String,
-    version: Option<String>,
-    purl: Option<String>,
+pub(crate) struct Pair {
+    pub(crate) product_version_id: i64,
+    pub(crate) package_id: i64,
+    /// The newest SBOM of the product version.
+    pub(crate) sbom_id: i64,
+    /// The package's name, version and purl.
+    pub(crate) name: String,
+    pub(crate) version: Option<String>,
+    pub(crate) purl: Option<String>,
+    /// The stored manufacturer, product and product version (as `medsbom vulns` names the
+    /// finding, and as VEX statements and analyses name it).
+    pub(crate) manufacturer: String,
+    pub(crate) product: String,
+    pub(crate) product_version: String,
+}
+
+impl Pair {
+    /// The finding of `vulnerability_ids` (canonical first) on this pair, for medsbom-vex.
+    fn finding_key(&self, vulnerability_ids: Vec<String>) -> medsbom_vex::service::FindingKey {
+        medsbom_vex::service::FindingKey {
+            manufacturer: Some(self.manufacturer.clone()),
+            product: self.product.clone(),
+            product_version: self.product_version.clone(),
+            sbom_id: Some(self.sbom_id),
+            package_id: Some(self.package_id),
+            purl: self.purl.clone(),
+            cpe: None,
+            component_version: self.version.clone(),
+            vulnerability_ids,
+        }
+    }
+}
+
+/// The columns of a [`Pair`], given `pv` (the product version), `c.package_id`,
+/// `c.sbom_id`, `k` (the package), `pr` (the product) and `o` (its organization).
+pub(crate) const PAIR_COLUMNS: &str =
+    "pv.id, c.package_id, c.sbom_id, k.name, k.version, k.purl, o.name, pr.name, pv.version";
+
+/// Reads a [`Pair`] from the [`PAIR_COLUMNS`] of `row`, starting at column `at`.
+pub(crate) fn read_pair(row: &Row, at: usize) -> Result<Pair, String> {
+    Ok(Pair {
+        product_version_id: row.int(at)?,
+        package_id: row.int(at + 1)?,
+        sbom_id: row.int(at + 2)?,
+        name: row.text(at + 3)?,
+        version: row.opt_text(at + 4)?,
+        purl: row.opt_text(at + 5)?,
+        manufacturer: row.text(at + 6)?,
+        product: row.text(at + 7)?,
+        product_version: row.text(at + 8)?,
+    })
+}
+
+/// The VEX status of each finding (same order as `findings`): a pair and the identifiers
+/// of its vulnerability (canonical first). medsbom-vex resolves each finding once.
+pub(crate) async fn vex_statuses(
+    db: &AssetDb,
+    findings: &[(&Pair, Vec<String>)],
+    vex_scope: &medsbom_vex::service::VexScope,
+) -> Result<Vec<Option<String>>, AssetError> {
+    if findings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<medsbom_vex::service::FindingKey> = findings
+        .iter()
+        .map(|(pair, ids)| pair.finding_key(ids.clone()))
+        .collect();
+    let annotations = medsbom_vex::service::annotate_for(&db.vex, &keys, vex_scope).await?;
+    if annotations.len() != keys.len() {
+        return Err(db.corrupt(
+            "annotating findings with vex",
+            format!(
+                "{} annotations for {} finding keys",
+                annotations.len(),
+                keys.len()
+            ),
+        ));
+    }
+    Ok(annotations
+        .into_iter()
+        .map(|annotation| annotation.map(|a| a.status.as_str().to_owned()))
+        .collect())
 }
 
 /// The distinct (product version, package, newest SBOM) triples of components whose package
@@ -573,8 +593,9 @@ fn component_pairs_sql(package_ids: &str) -> String {
 /// The query that reads [`Pair`]s from `triples` (a query of `pv_id, package_id, sbom_id`).
 fn pairs_sql(triples: &str) -> String {
     format!(
-        "SELECT m.pv_id, m.package_id, m.sbom_id, k.name, k.version, k.purl \
-         FROM ({triples}) m JOIN packages k ON k.id = m.package_id"
+        "SELECT {PAIR_COLUMNS} FROM ({triples}) c JOIN packages k ON k.id = c.package_id \
+         JOIN product_versions pv ON pv.id = c.pv_id JOIN products pr ON pr.id = pv.product_id \
+         JOIN organizations o ON o.id = pr.organization_id"
     )
 }
 
@@ -587,17 +608,7 @@ async fn read_pairs(
     let rows = db.fetch_all(context, sql, params).await?;
     let mut res = Vec::with_capacity(rows.len());
     for row in &rows {
-        let read = || -> Result<Pair, medsbom_sql::SqlError> {
-            Ok(Pair {
-                product_version_id: row.int(0)?,
-                package_id: row.int(1)?,
-                sbom_id: row.int(2)?,
-                name: row.text(3)?,
-                version: row.opt_text(4)?,
-                purl: row.opt_text(5)?,
-            })
-        };
-        res.push(read().map_err(|err| db.corrupt(context, err))?);
+        res.push(read_pair(row, 0).map_err(|message| db.corrupt(context, message))?);
     }
     Ok(res)
 }
@@ -622,9 +633,15 @@ async fn affected_assets(
     }
     let mut version_ids: Vec<i64> = by_version.keys().copied().collect();
     version_ids.sort_unstable();
-    let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
-    let mut res = Vec::new();
-    for chunk in version_ids.chunks(ID_CHUNK) {
+    // The versions are read in up to PARALLEL_READS queries at once (each on a connection
+    // of the pool): the database builds one part while this task decodes another.
+    let n_parts = version_ids
+        .len()
+        .div_ceil(ID_CHUNK)
+        .max(PARALLEL_READS.min(version_ids.len()));
+    let part_len = version_ids.len().div_ceil(n_parts.max(1)).max(1);
+    let by_version = &by_version;
+    let reads = version_ids.chunks(part_len).map(|chunk| async move {
         // `+a.organization_id` keeps both planners off the organization's index (every
         // asset of a hospital is in it; SQLite's sampled statistics can make it look
         // selective) and on `assets_product_version`.
@@ -639,83 +656,147 @@ async fn affected_assets(
         let assets = db
             .fetch_all_packed(context, ASSET_COLUMNS, &sql, &params)
             .await?;
-        for asset in &assets {
+        let mut rows = Vec::with_capacity(assets.len());
+        for mut asset in assets {
             let version_id = asset
                 .int(N_ASSET_COLUMNS)
                 .map_err(|err| db.corrupt(context, err))?;
-            for pair in by_version.get(&version_id).into_iter().flatten() {
-                let extra = vec![
-                    Value::Int(pair.package_id),
-                    Value::Text(pair.name.clone()),
-                    text(&pair.version),
-                    text(&pair.purl),
-                    Value::Null,
-                    Value::Int(pair.sbom_id),
-                ];
-                let row = asset.prefix_with(N_ASSET_COLUMNS, extra);
-                res.push(
-                    impact_row(&row, vulnerability_id, threat)
-                        .map_err(|message| db.corrupt(context, message))?,
-                );
-            }
+            let Some(pairs) = by_version.get(&version_id) else {
+                continue;
+            };
+            let device =
+                Device::read(&mut asset).map_err(|message| db.corrupt(context, message))?;
+            impact_rows_of(
+                device,
+                pairs.iter().copied(),
+                vulnerability_id,
+                threat,
+                &mut rows,
+            );
         }
-    }
+        Ok::<_, AssetError>(rows)
+    });
+    let parts = futures_util::future::try_join_all(reads).await?;
+    let res: Vec<ImpactRow> = parts.into_iter().flatten().collect();
     Ok(res)
 }
 
-/// Reads an impact row (the [`N_ASSET_COLUMNS`] asset columns, then package id, name,
-/// version, purl, VEX status and SBOM id) and computes its priority.
+/// The asset columns of an impact row, read once per asset (its first
+/// [`N_ASSET_COLUMNS`] columns, those of [`ASSET_COLUMNS`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    asset_id: String,
+    manufacturer: Option<String>,
+    product: Option<String>,
+    product_version: Option<String>,
+    site: Option<String>,
+    building: Option<String>,
+    department: Option<String>,
+    zone: Option<String>,
+    ip: Option<String>,
+    hostname: Option<String>,
+    inputs: DeviceInputs,
+}
+
+impl Device {
+    /// Reads the asset columns, moving its texts out of `row`.
+    pub(crate) fn read(row: &mut Row) -> Result<Device, String> {
+        let criticality = match row.take_opt_text(10)? {
+            Some(text) => Some(
+                Criticality::parse(&text).ok_or_else(|| format!("unknown criticality {text:?}"))?,
+            ),
+            None => None,
+        };
+        let exposure = match row.take_opt_text(11)? {
+            Some(text) => {
+                Some(Exposure::parse(&text).ok_or_else(|| format!("unknown exposure {text:?}"))?)
+            }
+            None => None,
+        };
+        let default_credentials = credentials_known(row.take_opt_text(12)?.as_deref());
+        Ok(Device {
+            asset_id: row.take_text(0)?,
+            manufacturer: row.take_opt_text(1)?,
+            product: row.take_opt_text(2)?,
+            product_version: row.take_opt_text(3)?,
+            site: row.take_opt_text(4)?,
+            building: row.take_opt_text(5)?,
+            department: row.take_opt_text(6)?,
+            zone: row.take_opt_text(7)?,
+            ip: row.take_opt_text(8)?,
+            hostname: row.take_opt_text(9)?,
+            inputs: DeviceInputs {
+                criticality,
+                exposure,
+                default_credentials,
+            },
+        })
+    }
+}
+
+/// An impact row: a device and the component that makes it one, with its priority.
 pub(crate) fn impact_row(
-    row: &Row,
+    device: Device,
+    pair: &Pair,
     vulnerability_id: Option<&str>,
     threat: &ThreatInputs,
-) -> Result<ImpactRow, String> {
-    let criticality = match row.opt_text(10)? {
-        Some(text) => {
-            Some(Criticality::parse(&text).ok_or_else(|| format!("unknown criticality {text:?}"))?)
-        }
-        None => None,
-    };
-    let exposure = match row.opt_text(11)? {
-        Some(text) => {
-            Some(Exposure::parse(&text).ok_or_else(|| format!("unknown exposure {text:?}"))?)
-        }
-        None => None,
-    };
-    let default_credentials = credentials_known(row.opt_text(12)?.as_deref());
-    let device = DeviceInputs {
+) -> ImpactRow {
+    let DeviceInputs {
         criticality,
         exposure,
         default_credentials,
-    };
+    } = device.inputs;
     let vulnerability_priority = threat.vulnerability_priority();
-    Ok(ImpactRow {
-        asset_id: row.text(0)?,
-        manufacturer: row.opt_text(1)?,
-        product: row.opt_text(2)?,
-        product_version: row.opt_text(3)?,
-        site: row.opt_text(4)?,
-        building: row.opt_text(5)?,
-        department: row.opt_text(6)?,
-        zone: row.opt_text(7)?,
-        ip: row.opt_text(8)?,
-        hostname: row.opt_text(9)?,
+    ImpactRow {
+        asset_id: device.asset_id,
+        manufacturer: device.manufacturer,
+        product: device.product,
+        product_version: device.product_version,
+        site: device.site,
+        building: device.building,
+        department: device.department,
+        zone: device.zone,
+        ip: device.ip,
+        hostname: device.hostname,
         criticality,
         exposure,
         default_credentials,
-        package_id: row.int(13)?,
-        component: row.text(14)?,
-        component_version: row.opt_text(15)?,
-        purl: row.opt_text(16)?,
+        package_id: pair.package_id,
+        component: pair.name.clone(),
+        component_version: pair.version.clone(),
+        purl: pair.purl.clone(),
         vulnerability_id: vulnerability_id.map(str::to_owned),
-        vex_status: row.opt_text(17)?,
-        sbom_id: row.opt_int(18)?,
+        vex_status: None,
+        sbom_id: Some(pair.sbom_id),
         threat: threat.clone(),
         vulnerability_priority,
         criticality_weight: criticality_weight(criticality),
         exposure_weight: exposure_weight(exposure, default_credentials),
-        priority: asset_priority(vulnerability_priority, &device),
-    })
+        priority: asset_priority(vulnerability_priority, &device.inputs),
+    }
+}
+
+/// One impact row per pair of `pairs` for the asset `device`: the device is cloned for all
+/// but the last.
+pub(crate) fn impact_rows_of<'p>(
+    device: Device,
+    pairs: impl ExactSizeIterator<Item = &'p Pair>,
+    vulnerability_id: Option<&str>,
+    threat: &ThreatInputs,
+    out: &mut Vec<ImpactRow>,
+) {
+    let n = pairs.len();
+    let mut device = Some(device);
+    for (idx, pair) in pairs.enumerate() {
+        let this = if idx + 1 == n {
+            device.take()
+        } else {
+            device.clone()
+        };
+        if let Some(this) = this {
+            out.push(impact_row(this, pair, vulnerability_id, threat));
+        }
+    }
 }
 
 /// `[low, high)` on the canonical CPE text for a pattern whose part, vendor and product are

@@ -14,6 +14,7 @@ use medsbom_vuln::priority::Severity;
 
 use crate::AssetError;
 use crate::db::{AssetDb, Param, placeholders};
+use crate::impact::{PAIR_COLUMNS, Pair, read_pair};
 use crate::priority::ThreatInputs;
 
 /// Identifiers per `IN (…)` list.
@@ -34,14 +35,11 @@ pub struct Vulnerability {
 
 /// One open finding of a product version: the newest SBOM of the version has a component
 /// whose package matches an advisory of the vulnerability.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub(crate) struct VersionFinding {
-    pub(crate) product_version_id: i64,
     pub(crate) vulnerability_id: String,
-    pub(crate) package_id: i64,
-    pub(crate) component: String,
-    pub(crate) component_version: Option<String>,
-    pub(crate) purl: Option<String>,
+    /// The product version and the component.
+    pub(crate) pair: Pair,
 }
 
 /// Spells an identifier as the feeds do: `cve-2021-44228` → `CVE-2021-44228`,
@@ -220,14 +218,15 @@ pub(crate) async fn version_findings(
     let mut res = Vec::new();
     for chunk in product_version_ids.chunks(ID_CHUNK) {
         let sql = format!(
-            "SELECT DISTINCT pv.id, COALESCE(v.vulnerability_id, adv.advisory_id), c.package_id, \
-             k.name, k.version, k.purl \
+            "SELECT DISTINCT COALESCE(v.vulnerability_id, adv.advisory_id), {PAIR_COLUMNS} \
              FROM product_versions pv \
              JOIN sbom_components c ON c.sbom_id = pv.latest_sbom_id \
              JOIN findings f ON f.package_id = c.package_id \
              JOIN advisories adv ON adv.id = f.advisory_row AND adv.withdrawn IS NULL \
              LEFT JOIN vulnerability_ids v ON v.member = adv.advisory_id \
              JOIN packages k ON k.id = c.package_id \
+             JOIN products pr ON pr.id = pv.product_id \
+             JOIN organizations o ON o.id = pr.organization_id \
              WHERE pv.id IN ({})",
             placeholders(1, chunk.len())
         );
@@ -236,18 +235,25 @@ pub(crate) async fn version_findings(
         for row in &rows {
             let read = || -> Result<VersionFinding, String> {
                 Ok(VersionFinding {
-                    product_version_id: row.int(0)?,
-                    vulnerability_id: row.text(1)?,
-                    package_id: row.int(2)?,
-                    component: row.text(3)?,
-                    component_version: row.opt_text(4)?,
-                    purl: row.opt_text(5)?,
+                    vulnerability_id: row.text(0)?,
+                    pair: read_pair(row, 1)?,
                 })
             };
             res.push(read().map_err(|message| db.corrupt(context, message))?);
         }
     }
-    res.sort();
+    res.sort_by(|a, b| {
+        (
+            a.pair.product_version_id,
+            &a.vulnerability_id,
+            a.pair.package_id,
+        )
+            .cmp(&(
+                b.pair.product_version_id,
+                &b.vulnerability_id,
+                b.pair.package_id,
+            ))
+    });
     Ok(res)
 }
 

@@ -15,12 +15,12 @@ use medsbom_lifecycle::{
 use medsbom_model::IsoDate;
 
 use crate::AssetError;
-use crate::db::{AssetDb, Param, Row, Value};
-use crate::impact::{ImpactRow, impact_row, sort_rows};
+use crate::db::{AssetDb, Param};
+use crate::impact::{Device, ImpactRow, Pair, impact_row, is_suppressed, sort_rows, vex_statuses};
 use crate::model::Asset;
 use crate::priority::ThreatInputs;
 use crate::service::get_asset;
-use crate::threat::{VersionFinding, version_findings, vulnerability_facts};
+use crate::threat::{version_findings, vulnerability_facts};
 
 /// The stored product version an asset runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,14 +109,20 @@ pub struct ByAssetQuery {
     pub department: Option<String>,
     /// Only findings with at least this asset priority.
     pub min_priority: Option<f64>,
+    /// Also list findings that VEX or an analysis marks `not_affected` or `fixed`.
+    pub include_suppressed: bool,
+    /// Whose VEX sources and analyses count (one organization of `medsbom serve`).
+    pub vex_scope: medsbom_vex::service::VexScope,
 }
 
-/// The view of one asset on `as_of` (the day its lifecycle stage is judged).
+/// The view of one asset on `as_of` (the day its lifecycle stage is judged); its open
+/// findings are those VEX (as `vex_scope` sees it) leaves open.
 pub async fn asset_view(
     db: &AssetDb,
     organization: &str,
     asset_id: &str,
     as_of: IsoDate,
+    vex_scope: &medsbom_vex::service::VexScope,
 ) -> Result<AssetView, AssetError> {
     let context = "reading an asset's view";
     let asset = get_asset(db, organization, asset_id).await?;
@@ -223,6 +229,8 @@ pub async fn asset_view(
         site: None,
         department: None,
         min_priority: None,
+        include_suppressed: false,
+        vex_scope: vex_scope.clone(),
     };
     view.findings = findings_by_asset(db, &query).await?;
     Ok(view)
@@ -278,33 +286,54 @@ pub async fn findings_by_asset(
     let mut vulnerability_ids: BTreeSet<String> = BTreeSet::new();
     for (idx, finding) in findings.iter().enumerate() {
         by_version
-            .entry(finding.product_version_id)
+            .entry(finding.pair.product_version_id)
             .or_default()
             .push(idx);
         vulnerability_ids.insert(finding.vulnerability_id.clone());
     }
     let vulnerability_ids: Vec<String> = vulnerability_ids.into_iter().collect();
     let facts = vulnerability_facts(db, &vulnerability_ids).await?;
+    // Each finding's VEX status, resolved once per (product version, package,
+    // vulnerability) for all the assets that run it.
+    let keys: Vec<(&Pair, Vec<String>)> = findings
+        .iter()
+        .map(|finding| {
+            let mut ids = vec![finding.vulnerability_id.clone()];
+            if let Some(vulnerability) = facts.get(&finding.vulnerability_id) {
+                ids.extend(vulnerability.aliases.iter().cloned());
+            }
+            (&finding.pair, ids)
+        })
+        .collect();
+    let statuses = vex_statuses(db, &keys, &query.vex_scope).await?;
     let unknown = ThreatInputs::unknown();
     let mut res = Vec::new();
-    for asset in &assets {
+    for mut asset in assets {
         let version_id = asset
             .int(13)
             .map_err(|message| db.corrupt(context, message))?;
         let Some(indexes) = by_version.get(&version_id) else {
             continue;
         };
+        let device = Device::read(&mut asset).map_err(|message| db.corrupt(context, message))?;
         let mut rows_of_asset = Vec::with_capacity(indexes.len());
-        for idx in indexes {
-            let Some(finding) = findings.get(*idx) else {
+        for &idx in indexes {
+            let (Some(finding), Some(status)) = (findings.get(idx), statuses.get(idx)) else {
                 continue;
             };
+            if !query.include_suppressed && is_suppressed(status.as_deref()) {
+                continue;
+            }
             let threat = facts
                 .get(&finding.vulnerability_id)
                 .map_or(&unknown, |v| &v.threat);
-            let mut row = impact_row_of(asset, finding, threat)
-                .map_err(|message| db.corrupt(context, message))?;
-            row.vulnerability_id = Some(finding.vulnerability_id.clone());
+            let mut row = impact_row(
+                device.clone(),
+                &finding.pair,
+                Some(&finding.vulnerability_id),
+                threat,
+            );
+            row.vex_status.clone_from(status);
             if query.min_priority.is_some_and(|min| row.priority < min) {
                 continue;
             }
@@ -314,28 +343,6 @@ pub async fn findings_by_asset(
         res.extend(rows_of_asset);
     }
     Ok(res)
-}
-
-/// An impact row from an asset row (the first 13 columns of [`findings_by_asset`]'s
-/// query) and a finding.
-fn impact_row_of(
-    asset: &Row,
-    finding: &VersionFinding,
-    threat: &ThreatInputs,
-) -> Result<ImpactRow, String> {
-    let text = |value: &Option<String>| match value {
-        Some(text) => Value::Text(text.clone()),
-        None => Value::Null,
-    };
-    let extra = vec![
-        Value::Int(finding.package_id),
-        Value::Text(finding.component.clone()),
-        text(&finding.component_version),
-        text(&finding.purl),
-        Value::Null,
-        Value::Null,
-    ];
-    impact_row(&asset.prefix_with(13, extra), None, threat)
 }
 
 async fn components(db: &AssetDb, sbom_id: i64) -> Result<Vec<ViewComponent>, AssetError> {

@@ -19,6 +19,10 @@ use medsbom_assets::{
     retire_asset,
 };
 use medsbom_model::IsoDate;
+use medsbom_vex::service::{
+    AnalysisRole, FindingRef, ImportOptions as VexImportOptions, NewAnalysis, VexDb, VexScope,
+    import_document, record_analysis,
+};
 use medsbom_vuln::VulnDb;
 use medsbom_vuln::evaluate::MatchConfig;
 use medsbom_vuln::findings::{FindingQuery, list_findings};
@@ -412,6 +416,8 @@ async fn the_affected_assets_of_real_vulnerabilities() {
             site: None,
             department: None,
             min_priority: None,
+            include_suppressed: false,
+            vex_scope: VexScope::Everything,
         };
         let rows = findings_by_asset(&db.db, &by_asset)
             .await
@@ -431,7 +437,7 @@ async fn the_affected_assets_of_real_vulnerabilities() {
         }
         assert_eq!(pairs, expected, "{label}");
         let as_of = IsoDate::parse("2026-11-23").expect("date");
-        let view = asset_view(&db.db, ORG, &juice_shop[0], as_of)
+        let view = asset_view(&db.db, ORG, &juice_shop[0], as_of, &VexScope::Everything)
             .await
             .expect("view");
         let linked = view.linked.as_ref().expect("linked");
@@ -444,7 +450,7 @@ async fn the_affected_assets_of_real_vulnerabilities() {
             "{label}"
         );
         assert!(view.stage.is_some(), "{label}");
-        let legacy = asset_view(&db.db, ORG, "MD-006", as_of)
+        let legacy = asset_view(&db.db, ORG, "MD-006", as_of, &VexScope::Everything)
             .await
             .expect("legacy view");
         assert!(
@@ -454,6 +460,182 @@ async fn the_affected_assets_of_real_vulnerabilities() {
         assert_eq!(
             legacy.asset.exposure,
             Some(Exposure::HospitalLan),
+            "{label}"
+        );
+    }
+}
+
+/// The manufacturer's VEX: bridge v1.6.3 is not affected by the HTTP/2 rapid reset.
+const BRIDGE_VEX: &str = r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://proton.example/vex/2023-39325",
+  "author": "Proton AG",
+  "timestamp": "2026-11-01T00:00:00Z",
+  "version": 1,
+  "statements": [{
+    "vulnerability": {"name": "CVE-2023-39325"},
+    "products": [{"@id": "pkg:golang/github.com/ProtonMail/proton-bridge@v1.6.3"}],
+    "status": "not_affected",
+    "justification": "vulnerable_code_not_in_execute_path"
+  }]
+}"#;
+
+/// VEX takes devices off the list, and every view agrees: the manufacturer's statement
+/// clears bridge v1.6.3 of CVE-2023-39325 (asked by its Go id), the hospital's own analysis
+/// (recorded under the GHSA alias, in lower case) clears the juice shop of CVE-2019-10744.
+/// `impact` leaves exactly those assets out and counts them as suppressed, lists them with
+/// their status when asked, and the findings by asset and an asset's view leave them out.
+#[tokio::test]
+async fn vex_suppresses_exactly_the_cleared_assets() {
+    let Some(corpus) = medsbom_testkit::corpus_dir() else {
+        return;
+    };
+    for db in backends().await {
+        let label = db.label;
+        let assets = setup(&db, &corpus).await;
+        let vex = VexDb::open(&db.url).await.expect("vex db");
+        let document =
+            medsbom_vex::parse::parse("bridge.openvex.json", BRIDGE_VEX.as_bytes()).expect("vex");
+        let options = VexImportOptions {
+            file: Some("bridge.openvex.json"),
+            imported_by: "corpus-test",
+            authority: None,
+            organization_id: None,
+        };
+        import_document(&vex, BRIDGE_VEX.as_bytes(), &document, &options)
+            .await
+            .expect("vex import");
+        let finding = FindingRef {
+            product: "juice-shop".to_owned(),
+            product_version: "11.1.2".to_owned(),
+            component: "*".to_owned(),
+            vulnerability_id: "ghsa-jf85-cpcp-j695".to_owned(),
+        };
+        let analysis = NewAnalysis {
+            finding: &finding,
+            role: AnalysisRole::Provider,
+            state: "not_affected",
+            justification: Some("vulnerable_code_not_in_execute_path"),
+            responses: &[],
+            detail: Some("the template helper is never called"),
+            analyst: "alice",
+            recorded_at: "2026-11-23T10:00:00Z",
+            organization_id: None,
+        };
+        record_analysis(&vex, &analysis).await.expect("analysis");
+        vex.close().await;
+
+        let ids = |rows: &[medsbom_assets::ImpactRow]| -> Vec<String> {
+            let ids: BTreeSet<String> = rows.iter().map(|r| r.asset_id.clone()).collect();
+            ids.into_iter().collect()
+        };
+        let old_bridge = assets_of(&assets, &products(&[0]));
+        let new_bridge = assets_of(&assets, &products(&[1]));
+        let juice_shop = assets_of(&assets, &products(&[2]));
+
+        // The rapid reset: only the newer bridge is left.
+        let q = query(ImpactTarget::Vulnerability("GO-2023-2102".to_owned()));
+        let report = impact(&db.db, &q).await.expect("impact");
+        let rapid_reset = report.vulnerability.clone().expect("vulnerability").id;
+        assert_eq!(ids(&report.rows), new_bridge, "{label}");
+        assert!(
+            report.rows.iter().all(|r| r.vex_status.is_none()),
+            "{label}"
+        );
+        assert!(old_bridge.len() <= report.n_suppressed, "{label}");
+        let mut all = q.clone();
+        all.include_suppressed = true;
+        let report = impact(&db.db, &all).await.expect("impact --all");
+        let suppressed: Vec<&medsbom_assets::ImpactRow> = report
+            .rows
+            .iter()
+            .filter(|r| r.vex_status.as_deref() == Some("not_affected"))
+            .collect();
+        let suppressed_ids: BTreeSet<String> =
+            suppressed.iter().map(|r| r.asset_id.clone()).collect();
+        assert_eq!(
+            suppressed_ids.into_iter().collect::<Vec<_>>(),
+            old_bridge,
+            "{label}"
+        );
+        assert_eq!(report.n_suppressed, 0, "{label}");
+
+        // Lodash in the juice shop: cleared by the hospital's own analysis.
+        let q = query(ImpactTarget::Vulnerability("CVE-2019-10744".to_owned()));
+        let report = impact(&db.db, &q).await.expect("impact");
+        assert!(report.rows.is_empty(), "{label}: {:?}", report.rows);
+        assert!(juice_shop.len() <= report.n_suppressed, "{label}");
+        let mut all = q.clone();
+        all.include_suppressed = true;
+        let report = impact(&db.db, &all).await.expect("impact --all");
+        assert_eq!(ids(&report.rows), juice_shop, "{label}");
+        assert!(
+            report
+                .rows
+                .iter()
+                .all(|r| r.vex_status.as_deref() == Some("not_affected")),
+            "{label}"
+        );
+
+        // Findings by asset: the cleared (asset, vulnerability) pairs are gone, the others
+        // stay; with suppressed findings included they come back with their status.
+        let mut by_asset = ByAssetQuery {
+            organization: ORG.to_owned(),
+            asset_id: None,
+            site: None,
+            department: None,
+            min_priority: None,
+            include_suppressed: false,
+            vex_scope: VexScope::Everything,
+        };
+        let open = findings_by_asset(&db.db, &by_asset)
+            .await
+            .expect("by asset");
+        by_asset.include_suppressed = true;
+        let every = findings_by_asset(&db.db, &by_asset)
+            .await
+            .expect("by asset");
+        let pairs = |rows: &[medsbom_assets::ImpactRow], vulnerability: &str| -> Vec<String> {
+            let ids: BTreeSet<String> = rows
+                .iter()
+                .filter(|r| r.vulnerability_id.as_deref() == Some(vulnerability))
+                .map(|r| r.asset_id.clone())
+                .collect();
+            ids.into_iter().collect()
+        };
+        assert_eq!(pairs(&open, &rapid_reset), new_bridge, "{label}");
+        assert!(pairs(&open, "CVE-2019-10744").is_empty(), "{label}");
+        let mut both_bridges = old_bridge.clone();
+        both_bridges.extend(new_bridge.iter().cloned());
+        both_bridges.sort();
+        assert_eq!(pairs(&every, &rapid_reset), both_bridges, "{label}");
+        assert_eq!(pairs(&every, "CVE-2019-10744"), juice_shop, "{label}");
+        assert!(
+            every
+                .iter()
+                .filter(|r| r.vulnerability_id.as_deref() == Some("CVE-2019-10744"))
+                .all(|r| r.vex_status.as_deref() == Some("not_affected")),
+            "{label}"
+        );
+        // Nothing else changes: the open findings are the others, row for row.
+        let is_cleared =
+            |r: &medsbom_assets::ImpactRow| r.vex_status.as_deref() == Some("not_affected");
+        assert_eq!(
+            open.len(),
+            every.iter().filter(|r| !is_cleared(r)).count(),
+            "{label}"
+        );
+
+        // An asset's view shows its open findings only.
+        let as_of = IsoDate::parse("2026-11-23").expect("date");
+        let view = asset_view(&db.db, ORG, &juice_shop[0], as_of, &VexScope::Everything)
+            .await
+            .expect("view");
+        assert!(!view.findings.is_empty(), "{label}");
+        assert!(
+            view.findings
+                .iter()
+                .all(|f| f.vulnerability_id.as_deref() != Some("CVE-2019-10744")),
             "{label}"
         );
     }

@@ -219,22 +219,12 @@ pub(crate) fn page<T: serde::Serialize>(items: Vec<T>, params: PageParams) -> Va
     json!({"items": items, "total": total, "limit": limit, "offset": offset})
 }
 
-/// Today (UTC) from the system clock; routes take `as_of` to override it.
-#[must_use]
-pub fn today() -> IsoDate {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    IsoDate::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
-}
-
 fn parse_as_of(as_of: Option<&str>) -> Result<IsoDate, ApiError> {
     match as_of {
         Some(text) => IsoDate::parse(text).ok_or_else(|| {
             ApiError::bad_request(format!("as_of {text:?} is not a YYYY-MM-DD date"))
         }),
-        None => Ok(today()),
+        None => Ok(IsoDate::today()),
     }
 }
 
@@ -744,8 +734,9 @@ pub struct UploadParams {
     pub file_name: Option<String>,
 }
 
-/// Content types an SBOM upload may have.
-const UPLOAD_TYPES: &[&str] = &[
+/// The content types every upload takes (SBOM or VEX): generic JSON, XML, text and gzip,
+/// and the CycloneDX, YAML and JSON-LD types; each kind of upload adds its own.
+pub(crate) const COMMON_UPLOAD_TYPES: &[&str] = &[
     "application/json",
     "application/xml",
     "text/xml",
@@ -755,11 +746,12 @@ const UPLOAD_TYPES: &[&str] = &[
     "application/x-gzip",
     "application/vnd.cyclonedx+json",
     "application/vnd.cyclonedx+xml",
-    "application/spdx+json",
-    "text/spdx",
     "application/yaml",
     "application/ld+json",
 ];
+
+/// The content types an SBOM upload takes besides [`COMMON_UPLOAD_TYPES`].
+const SBOM_UPLOAD_TYPES: &[&str] = &["application/spdx+json", "text/spdx"];
 
 /// Uploads (ingests) one SBOM: the request body is the file (CycloneDX, SPDX or SWID; gzip
 /// allowed). 201 when stored, 200 when the same bytes were already stored.
@@ -775,18 +767,23 @@ async fn upload_sbom(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     auth.require(Action::Upload)?;
-    require_content_type(&headers, UPLOAD_TYPES, "an SBOM upload")?;
+    require_content_type(&headers, SBOM_UPLOAD_TYPES, "an SBOM upload")?;
     let (stored, created) = ingest_bytes(&state, &auth.principal, body.to_vec(), &params).await?;
     Ok(created_or_ok(created, stored))
 }
 
 /// Refuses (415) a request whose content type, without its parameters and in any case, is not
-/// one of `allowed`; `what` names the upload in the message.
+/// one of [`COMMON_UPLOAD_TYPES`] or `specific`; `what` names the upload in the message.
 pub(crate) fn require_content_type(
     headers: &HeaderMap,
-    allowed: &[&str],
+    specific: &[&str],
     what: &str,
 ) -> Result<(), ApiError> {
+    let allowed: Vec<&str> = COMMON_UPLOAD_TYPES
+        .iter()
+        .chain(specific)
+        .copied()
+        .collect();
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -1417,11 +1414,13 @@ pub(crate) async fn asset_view_json(
         return Err(ApiError::not_found(format!("no asset {asset_id:?}")));
     }
     let as_of = parse_as_of(as_of)?;
+    let vex_scope = crate::vex_api::tenant_scope(state, &auth.principal).await?;
     let view = medsbom_assets::asset_view(
         state.assets(),
         &auth.principal.organization.name,
         asset_id,
         as_of,
+        &vex_scope,
     )
     .await?;
     let components: Vec<Value> = view

@@ -205,7 +205,7 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
 }
 
 async fn dashboard_body(state: &AppState, auth: &Auth) -> Result<String, ApiError> {
-    let as_of = api::today();
+    let as_of = medsbom_model::IsoDate::today();
     let mut html = String::from("<div class=\"grid\">");
 
     // Devices (provider: assets; manufacturer: product versions) by lifecycle stage.
@@ -268,6 +268,8 @@ async fn dashboard_body(state: &AppState, auth: &Auth) -> Result<String, ApiErro
             site: None,
             department: None,
             min_priority: None,
+            include_suppressed: false,
+            vex_scope: crate::vex_api::tenant_scope(state, &auth.principal).await?,
         };
         let rows = medsbom_assets::findings_by_asset(state.assets(), &query).await?;
         let mut best: BTreeMap<String, (f64, String)> = BTreeMap::new();

@@ -174,14 +174,6 @@ pub struct Row {
 }
 
 impl Row {
-    /// The first `n` values of the row followed by `extra`.
-    #[must_use]
-    pub fn prefix_with(&self, n: usize, extra: Vec<Value>) -> Row {
-        let mut values: Vec<Value> = self.values.iter().take(n).cloned().collect();
-        values.extend(extra);
-        Row { values }
-    }
-
     /// The same row without its first column.
     #[must_use]
     pub fn skip_first(&self) -> Row {
@@ -247,6 +239,26 @@ impl Row {
             Value::Null => Ok(None),
             Value::Text(value) => Ok(Some(value.clone())),
             other => Err(Row::shape(idx, "a text or null", other)),
+        }
+    }
+
+    /// The text in column `idx`, moved out of the row (which keeps an empty text there).
+    pub fn take_text(&mut self, idx: usize) -> Result<String, SqlError> {
+        match self.values.get_mut(idx) {
+            Some(Value::Text(value)) => Ok(std::mem::take(value)),
+            Some(other) => Err(Row::shape(idx, "a text", other)),
+            None => Err(SqlError::Shape(format!("row has no column {idx}"))),
+        }
+    }
+
+    /// The text or NULL in column `idx`, moved out of the row (which keeps an empty text
+    /// there).
+    pub fn take_opt_text(&mut self, idx: usize) -> Result<Option<String>, SqlError> {
+        match self.values.get_mut(idx) {
+            Some(Value::Null) => Ok(None),
+            Some(Value::Text(value)) => Ok(Some(std::mem::take(value))),
+            Some(other) => Err(Row::shape(idx, "a text or null", other)),
+            None => Err(SqlError::Shape(format!("row has no column {idx}"))),
         }
     }
 

@@ -746,22 +746,53 @@ pub async fn list_analyses(
 ) -> Result<Vec<AnalysisRecord>, VexError> {
     let context = "listing analyses";
     let mut tx = db.db.begin_read(context).await?;
-    let rows = tx
-        .fetch_all(
-            context,
-            "SELECT id, product, product_version, component, vulnerability_id, role, state, \
-             state_original, justification, justification_original, responses, detail, analyst, \
-             recorded_at, organization_id FROM vex_analyses ORDER BY recorded_at DESC, id DESC",
-            &[],
-        )
-        .await?;
+    let res = read_analyses(&mut tx, filter, None).await?;
     // Read transactions are ended here rather than dropped, so that no connection goes
     // back to the pool still inside one.
     tx.commit(context).await?;
+    Ok(res)
+}
+
+/// [`list_analyses`] inside `tx`; with `vulnerability_ids` (upper case) only the analyses of
+/// those vulnerabilities, read through the `vex_analyses_vulnerability` index.
+async fn read_analyses(
+    tx: &mut Tx,
+    filter: &AnalysisFilter,
+    vulnerability_ids: Option<&[String]>,
+) -> Result<Vec<AnalysisRecord>, VexError> {
+    let context = "listing analyses";
+    let columns = "SELECT id, product, product_version, component, vulnerability_id, role, \
+                   state, state_original, justification, justification_original, responses, \
+                   detail, analyst, recorded_at, organization_id FROM vex_analyses";
+    let mut records = Vec::new();
+    match vulnerability_ids {
+        None => {
+            for row in tx.fetch_all(context, columns, &[]).await? {
+                records.push(analysis_from_row(&row)?);
+            }
+        }
+        Some(ids) => {
+            for chunk in ids.chunks(CHUNK) {
+                let sql = format!(
+                    "{columns} WHERE vulnerability_id IN ({})",
+                    placeholders(1, chunk.len())
+                );
+                let params: Vec<Param<'_>> = chunk.iter().map(|id| Param::text(id)).collect();
+                for row in tx.fetch_all(context, &sql, &params).await? {
+                    records.push(analysis_from_row(&row)?);
+                }
+            }
+        }
+    }
+    // Newest first.
+    records.sort_by(|a, b| {
+        b.recorded_at
+            .cmp(&a.recorded_at)
+            .then_with(|| b.id.cmp(&a.id))
+    });
     let mut res = Vec::new();
     let mut seen: BTreeSet<(FindingRef, &'static str, Option<i64>)> = BTreeSet::new();
-    for row in rows {
-        let record = analysis_from_row(&row)?;
+    for record in records {
         if !filter
             .scope
             .sees_analysis(record.organization_id, &record.finding.product)
@@ -948,6 +979,18 @@ pub async fn load_statements(
 ) -> Result<Vec<StoredStatement>, VexError> {
     let context = "reading vex statements";
     let mut tx = db.db.begin_read(context).await?;
+    let res = read_statements(&mut tx, vulnerability_ids, scope).await?;
+    tx.commit(context).await?;
+    Ok(res)
+}
+
+/// [`load_statements`] inside `tx`.
+async fn read_statements(
+    tx: &mut Tx,
+    vulnerability_ids: Option<&[String]>,
+    scope: &VexScope,
+) -> Result<Vec<StoredStatement>, VexError> {
+    let context = "reading vex statements";
     let mut ids: BTreeSet<i64> = BTreeSet::new();
     match vulnerability_ids {
         Some(vulnerability_ids) => {
@@ -1086,7 +1129,6 @@ pub async fn load_statements(
             }
         }
     }
-    tx.commit(context).await?;
     Ok(res.into_values().collect())
 }
 
@@ -1158,14 +1200,18 @@ pub async fn annotate_for(
         }
     }
     let all_ids: Vec<String> = all_ids.into_iter().collect();
-    let statements = load_statements(db, Some(&all_ids), scope).await?;
+    // One read transaction for the statements, the analyses and the SBOMs: one snapshot,
+    // and no begin/commit round trips in between.
+    let context = "annotating findings with vex";
+    let mut tx = db.db.begin_read(context).await?;
+    let statements = read_statements(&mut tx, Some(&all_ids), scope).await?;
     let mut candidates: Vec<Candidate> =
         statements.iter().map(StoredStatement::candidate).collect();
     let filter = AnalysisFilter {
         scope: scope.clone(),
         ..AnalysisFilter::default()
     };
-    let analyses = list_analyses(db, &filter).await?;
+    let analyses = read_analyses(&mut tx, &filter, Some(&all_ids)).await?;
     let wanted: BTreeSet<&str> = all_ids.iter().map(String::as_str).collect();
     let mut provider: Vec<&AnalysisRecord> = Vec::new();
     for analysis in &analyses {
@@ -1184,9 +1230,11 @@ pub async fn annotate_for(
         }
     }
     if candidates.is_empty() && provider.is_empty() {
+        tx.commit(context).await?;
         return Ok(vec![None; keys.len()]);
     }
-    let contexts = finding_contexts(db, keys).await?;
+    let contexts = finding_contexts(&mut tx, keys).await?;
+    tx.commit(context).await?;
     let mut res = Vec::with_capacity(keys.len());
     for context in &contexts {
         let resolution = resolve(&candidates, context);
@@ -1295,17 +1343,16 @@ pub(crate) struct VersionInfo {
 /// Looks up each key's SBOM (serials, root) and each package's `bom-ref`s in a fixed
 /// number of queries per [`CHUNK`] of SBOMs and packages, however many keys there are.
 async fn finding_contexts(
-    db: &VexDb,
+    tx: &mut Tx,
     keys: &[FindingKey],
 ) -> Result<Vec<FindingContext>, VexError> {
     let context = "reading sboms for vex";
-    let mut tx = db.db.begin_read(context).await?;
     // Keys without an SBOM: the newest revision of the product version of that name.
     let mut by_name: HashMap<(&str, &str), Option<i64>> = HashMap::new();
     for key in keys.iter().filter(|key| key.sbom_id.is_none()) {
         let name = (key.product.as_str(), key.product_version.as_str());
         if let std::collections::hash_map::Entry::Vacant(entry) = by_name.entry(name) {
-            entry.insert(latest_sbom_by_name(&mut tx, name.0, name.1).await?);
+            entry.insert(latest_sbom_by_name(tx, name.0, name.1).await?);
         }
     }
     let sbom_of = |key: &FindingKey| {
@@ -1318,7 +1365,7 @@ async fn finding_contexts(
     };
     let sbom_ids: BTreeSet<i64> = keys.iter().filter_map(sbom_of).collect();
     let sbom_ids: Vec<i64> = sbom_ids.into_iter().collect();
-    let infos = sbom_infos(&mut tx, &sbom_ids).await?;
+    let infos = sbom_infos(tx, &sbom_ids).await?;
     let package_ids: BTreeSet<i64> = keys.iter().filter_map(|key| key.package_id).collect();
     let package_ids: Vec<i64> = package_ids.into_iter().collect();
     // (sbom, package) → (package key, bom-refs)
@@ -1346,7 +1393,6 @@ async fn finding_contexts(
             }
         }
     }
-    tx.commit(context).await?;
     let mut res = Vec::with_capacity(keys.len());
     for key in keys {
         let sbom_id = sbom_of(key);

@@ -11,6 +11,7 @@ use medsbom_assets::{
     parse_input, retire_asset, set_asset, unknown_product_versions,
 };
 use medsbom_model::IsoDate;
+use medsbom_vex::service::VexScope;
 use serde_json::{Map, Value, json};
 
 use crate::cmd::db::{self, DbArgs};
@@ -369,10 +370,17 @@ fn run_list(args: &ListArgs) -> anyhow::Result<Status> {
 }
 
 fn run_show(args: &ShowArgs) -> anyhow::Result<Status> {
-    let as_of = args.as_of.unwrap_or_else(crate::cmd::today);
+    let as_of = args.as_of.unwrap_or_else(medsbom_model::IsoDate::today);
     let view = db::runtime()?.block_on(async {
         let db = open(&args.db).await?;
-        let view = asset_view(&db, &args.organization.organization, &args.asset_id, as_of).await;
+        let view = asset_view(
+            &db,
+            &args.organization.organization,
+            &args.asset_id,
+            as_of,
+            &VexScope::Everything,
+        )
+        .await;
         db.close().await;
         anyhow::Ok(view?)
     })?;

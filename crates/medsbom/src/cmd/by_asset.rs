@@ -18,6 +18,8 @@ pub fn run(args: &VulnsArgs) -> anyhow::Result<Status> {
         site: args.site.clone(),
         department: args.department.clone(),
         min_priority: args.min_priority,
+        include_suppressed: args.all,
+        vex_scope: medsbom_vex::service::VexScope::Everything,
     };
     let mut rows = crate::cmd::db::runtime()?.block_on(async {
         let db = open(&args.db).await?;
