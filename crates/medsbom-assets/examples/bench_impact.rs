@@ -21,10 +21,6 @@
 //! product version and `affected` for another fifth, so the vulnerability query resolves VEX
 //! statements and suppresses a fifth of its rows, as `impact` does by default.
 
-/// The allocator of the `medsbom` binary, so that figures match what users get.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -38,6 +34,10 @@ use medsbom_vex::service::{ImportOptions as VexImportOptions, VexDb, import_docu
 use medsbom_vuln::VulnDb;
 use medsbom_vuln::evaluate::MatchConfig;
 use medsbom_vuln::import::{ImportOptions as FeedImportOptions, import_paths};
+
+/// The allocator of the `medsbom` binary, so that figures match what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const FULL_ASSETS: usize = 100_000;
 const FULL_VERSIONS: usize = 500;

@@ -635,11 +635,10 @@ async fn affected_assets(
     version_ids.sort_unstable();
     // The versions are read in up to PARALLEL_READS queries at once (each on a connection
     // of the pool): the database builds one part while this task decodes another.
-    let n_parts = version_ids
+    let part_len = version_ids
         .len()
-        .div_ceil(ID_CHUNK)
-        .max(PARALLEL_READS.min(version_ids.len()));
-    let part_len = version_ids.len().div_ceil(n_parts.max(1)).max(1);
+        .div_ceil(PARALLEL_READS)
+        .clamp(1, ID_CHUNK);
     let by_version = &by_version;
     let reads = version_ids.chunks(part_len).map(|chunk| async move {
         // `+a.organization_id` keeps both planners off the organization's index (every

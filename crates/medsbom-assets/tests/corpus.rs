@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use medsbom_assets::{
-    ByAssetQuery, Criticality, Exposure, GroupBy, ImpactQuery, ImpactTarget, ImportOptions,
-    InputFormat, asset_view, findings_by_asset, group_rows, impact, import_assets, parse_input,
-    retire_asset,
+    ByAssetQuery, Criticality, Exposure, GroupBy, ImpactQuery, ImpactRow, ImpactTarget,
+    ImportOptions, InputFormat, asset_view, findings_by_asset, group_rows, impact, import_assets,
+    parse_input, retire_asset,
 };
 use medsbom_model::IsoDate;
 use medsbom_vex::service::{
@@ -262,8 +262,26 @@ fn query(target: ImpactTarget) -> ImpactQuery {
 /// The distinct asset ids of an impact answer, sorted.
 async fn affected(db: &TestDb, query: &ImpactQuery) -> Vec<String> {
     let report = impact(&db.db, query).await.expect("impact");
-    let ids: BTreeSet<String> = report.rows.iter().map(|r| r.asset_id.clone()).collect();
+    asset_ids(&report.rows)
+}
+
+/// The distinct asset ids of impact rows, sorted.
+fn asset_ids(rows: &[ImpactRow]) -> Vec<String> {
+    let ids: BTreeSet<String> = rows.iter().map(|r| r.asset_id.clone()).collect();
     ids.into_iter().collect()
+}
+
+/// The open findings of every asset of the hospital, as the command line sees them.
+fn every_asset() -> ByAssetQuery {
+    ByAssetQuery {
+        organization: ORG.to_owned(),
+        asset_id: None,
+        site: None,
+        department: None,
+        min_priority: None,
+        include_suppressed: false,
+        vex_scope: VexScope::Everything,
+    }
 }
 
 fn products(indexes: &[usize]) -> BTreeSet<usize> {
@@ -410,15 +428,7 @@ async fn the_affected_assets_of_real_vulnerabilities() {
         assert!(groups.iter().all(|g| g.key.contains("Campus")), "{label}");
 
         // Findings by asset agree with impact, and an asset's own view shows them.
-        let by_asset = ByAssetQuery {
-            organization: ORG.to_owned(),
-            asset_id: None,
-            site: None,
-            department: None,
-            min_priority: None,
-            include_suppressed: false,
-            vex_scope: VexScope::Everything,
-        };
+        let by_asset = every_asset();
         let rows = findings_by_asset(&db.db, &by_asset)
             .await
             .expect("by asset");
@@ -525,10 +535,6 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
         record_analysis(&vex, &analysis).await.expect("analysis");
         vex.close().await;
 
-        let ids = |rows: &[medsbom_assets::ImpactRow]| -> Vec<String> {
-            let ids: BTreeSet<String> = rows.iter().map(|r| r.asset_id.clone()).collect();
-            ids.into_iter().collect()
-        };
         let old_bridge = assets_of(&assets, &products(&[0]));
         let new_bridge = assets_of(&assets, &products(&[1]));
         let juice_shop = assets_of(&assets, &products(&[2]));
@@ -537,7 +543,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
         let q = query(ImpactTarget::Vulnerability("GO-2023-2102".to_owned()));
         let report = impact(&db.db, &q).await.expect("impact");
         let rapid_reset = report.vulnerability.clone().expect("vulnerability").id;
-        assert_eq!(ids(&report.rows), new_bridge, "{label}");
+        assert_eq!(asset_ids(&report.rows), new_bridge, "{label}");
         assert!(
             report.rows.iter().all(|r| r.vex_status.is_none()),
             "{label}"
@@ -546,7 +552,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
         let mut all = q.clone();
         all.include_suppressed = true;
         let report = impact(&db.db, &all).await.expect("impact --all");
-        let suppressed: Vec<&medsbom_assets::ImpactRow> = report
+        let suppressed: Vec<&ImpactRow> = report
             .rows
             .iter()
             .filter(|r| r.vex_status.as_deref() == Some("not_affected"))
@@ -568,7 +574,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
         let mut all = q.clone();
         all.include_suppressed = true;
         let report = impact(&db.db, &all).await.expect("impact --all");
-        assert_eq!(ids(&report.rows), juice_shop, "{label}");
+        assert_eq!(asset_ids(&report.rows), juice_shop, "{label}");
         assert!(
             report
                 .rows
@@ -579,15 +585,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
 
         // Findings by asset: the cleared (asset, vulnerability) pairs are gone, the others
         // stay; with suppressed findings included they come back with their status.
-        let mut by_asset = ByAssetQuery {
-            organization: ORG.to_owned(),
-            asset_id: None,
-            site: None,
-            department: None,
-            min_priority: None,
-            include_suppressed: false,
-            vex_scope: VexScope::Everything,
-        };
+        let mut by_asset = every_asset();
         let open = findings_by_asset(&db.db, &by_asset)
             .await
             .expect("by asset");
@@ -595,7 +593,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
         let every = findings_by_asset(&db.db, &by_asset)
             .await
             .expect("by asset");
-        let pairs = |rows: &[medsbom_assets::ImpactRow], vulnerability: &str| -> Vec<String> {
+        let pairs = |rows: &[ImpactRow], vulnerability: &str| -> Vec<String> {
             let ids: BTreeSet<String> = rows
                 .iter()
                 .filter(|r| r.vulnerability_id.as_deref() == Some(vulnerability))
@@ -618,8 +616,7 @@ async fn vex_suppresses_exactly_the_cleared_assets() {
             "{label}"
         );
         // Nothing else changes: the open findings are the others, row for row.
-        let is_cleared =
-            |r: &medsbom_assets::ImpactRow| r.vex_status.as_deref() == Some("not_affected");
+        let is_cleared = |r: &ImpactRow| r.vex_status.as_deref() == Some("not_affected");
         assert_eq!(
             open.len(),
             every.iter().filter(|r| !is_cleared(r)).count(),

@@ -147,7 +147,7 @@ impl From<medsbom_sql::SqlError> for LifecycleError {
                 source,
             },
             medsbom_sql::SqlError::Shape(message) => LifecycleError::Corrupt {
-                db: String::new(),
+                db: "the database".to_owned(),
                 context: "reading a row".to_owned(),
                 message,
             },

@@ -2,9 +2,11 @@
 //! statements with positional parameters (`$1`, `$2`, … on both) returning rows of plain
 //! values, in transactions whose errors name the database and what was being done.
 //!
-//! The crates that own tables besides the store's (vulnerabilities, VEX, the registry) use
-//! it with a pool of their own on the store's database, opened by [`Db::attach`] with the
-//! store's settings; their error types convert [`SqlError`] with `From`.
+//! The crates that own tables besides the store's (vulnerabilities, VEX, the registry,
+//! assets, lifecycle, the server) use it with a pool of their own on the store's database,
+//! opened by [`Db::attach`] with the store's settings; their error types convert
+//! [`SqlError`] with `From`. (The store keeps a layer of its own in `medsbom-store/src/db.rs`,
+//! because this crate depends on it.)
 //!
 //! The services write their SQL once; values are copied into [`Param`] and [`Value`], which
 //! costs little next to the database work and keeps the services free of generic
@@ -338,14 +340,8 @@ impl Db {
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, SqlError> {
         let res = match &self.pool {
-            Pool::Sqlite(pool) => match sqlite_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(sqlite_row).collect(),
-                Err(err) => Err(err),
-            },
-            Pool::Postgres(pool) => match pg_query(sql, params).fetch_all(pool).await {
-                Ok(rows) => rows.iter().map(pg_row).collect(),
-                Err(err) => Err(err),
-            },
+            Pool::Sqlite(pool) => sqlite_fetch_all(pool, sql, params).await,
+            Pool::Postgres(pool) => pg_fetch_all(pool, sql, params).await,
         };
         res.map_err(|source| db_error(&self.name, context, source))
     }
@@ -404,14 +400,8 @@ impl Db {
         params: &[Param<'_>],
     ) -> Result<u64, SqlError> {
         let res = match &self.pool {
-            Pool::Sqlite(pool) => sqlite_query(sql, params)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()),
-            Pool::Postgres(pool) => pg_query(sql, params)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()),
+            Pool::Sqlite(pool) => sqlite_execute(pool, sql, params).await,
+            Pool::Postgres(pool) => pg_execute(pool, sql, params).await,
         };
         res.map_err(|source| db_error(&self.name, context, source))
     }
@@ -444,14 +434,8 @@ impl Tx {
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, SqlError> {
         let res = match &mut self.inner {
-            TxInner::Sqlite(tx) => match sqlite_query(sql, params).fetch_all(&mut **tx).await {
-                Ok(rows) => rows.iter().map(sqlite_row).collect(),
-                Err(err) => Err(err),
-            },
-            TxInner::Postgres(tx) => match pg_query(sql, params).fetch_all(&mut **tx).await {
-                Ok(rows) => rows.iter().map(pg_row).collect(),
-                Err(err) => Err(err),
-            },
+            TxInner::Sqlite(tx) => sqlite_fetch_all(&mut **tx, sql, params).await,
+            TxInner::Postgres(tx) => pg_fetch_all(&mut **tx, sql, params).await,
         };
         res.map_err(|source| db_error(&self.name, context, source))
     }
@@ -478,14 +462,8 @@ impl Tx {
         params: &[Param<'_>],
     ) -> Result<u64, SqlError> {
         let res = match &mut self.inner {
-            TxInner::Sqlite(tx) => sqlite_query(sql, params)
-                .execute(&mut **tx)
-                .await
-                .map(|done| done.rows_affected()),
-            TxInner::Postgres(tx) => pg_query(sql, params)
-                .execute(&mut **tx)
-                .await
-                .map(|done| done.rows_affected()),
+            TxInner::Sqlite(tx) => sqlite_execute(&mut **tx, sql, params).await,
+            TxInner::Postgres(tx) => pg_execute(&mut **tx, sql, params).await,
         };
         res.map_err(|source| db_error(&self.name, context, source))
     }
@@ -588,7 +566,7 @@ fn sqlite_sql(sql: &str) -> String {
 }
 
 /// A SQLite query with `params` bound (`$n` placeholders become `?n`).
-pub fn sqlite_query<'q>(
+fn sqlite_query<'q>(
     sql: &str,
     params: &[Param<'_>],
 ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
@@ -605,7 +583,7 @@ pub fn sqlite_query<'q>(
 }
 
 /// A PostgreSQL query with `params` bound.
-pub fn pg_query<'q>(
+fn pg_query<'q>(
     sql: &str,
     params: &[Param<'_>],
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
@@ -621,12 +599,52 @@ pub fn pg_query<'q>(
     query
 }
 
+/// Runs a query on a SQLite pool or transaction and returns all rows.
+async fn sqlite_fetch_all<'c>(
+    executor: impl sqlx::Executor<'c, Database = Sqlite>,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Vec<Row>, sqlx::Error> {
+    let rows = sqlite_query(sql, params).fetch_all(executor).await?;
+    rows.iter().map(sqlite_row).collect()
+}
+
+/// Runs a query on a PostgreSQL pool or transaction and returns all rows.
+async fn pg_fetch_all<'c>(
+    executor: impl sqlx::Executor<'c, Database = Postgres>,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Vec<Row>, sqlx::Error> {
+    let rows = pg_query(sql, params).fetch_all(executor).await?;
+    rows.iter().map(pg_row).collect()
+}
+
+/// Runs a statement on a SQLite pool or transaction; returns the rows affected.
+async fn sqlite_execute<'c>(
+    executor: impl sqlx::Executor<'c, Database = Sqlite>,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<u64, sqlx::Error> {
+    let done = sqlite_query(sql, params).execute(executor).await?;
+    Ok(done.rows_affected())
+}
+
+/// Runs a statement on a PostgreSQL pool or transaction; returns the rows affected.
+async fn pg_execute<'c>(
+    executor: impl sqlx::Executor<'c, Database = Postgres>,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<u64, sqlx::Error> {
+    let done = pg_query(sql, params).execute(executor).await?;
+    Ok(done.rows_affected())
+}
+
 fn sqlite_row(row: &SqliteRow) -> Result<Row, sqlx::Error> {
     sqlite_values(row).map(|values| Row { values })
 }
 
 /// The values of a SQLite result row, in column order.
-pub fn sqlite_values(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
+fn sqlite_values(row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
     let mut values = Vec::with_capacity(row.len());
     for idx in 0..row.len() {
         let raw = row.try_get_raw(idx)?;
@@ -653,7 +671,7 @@ fn pg_row(row: &PgRow) -> Result<Row, sqlx::Error> {
 }
 
 /// The values of a PostgreSQL result row, in column order.
-pub fn pg_values(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
+fn pg_values(row: &PgRow) -> Result<Vec<Value>, sqlx::Error> {
     let mut values = Vec::with_capacity(row.len());
     for idx in 0..row.len() {
         let raw = row.try_get_raw(idx)?;

@@ -16,10 +16,6 @@
 //! Without `--sqlite`, a temporary SQLite file is used; PostgreSQL runs only with
 //! `--postgres` (use an empty database or schema: `?options=-c%20search_path%3Dbench`).
 
-/// The allocator of the `medsbom` binary, so that figures match what users get.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -28,6 +24,10 @@ use medsbom_model::{
     Component, ExternalRef, Hash, License, Party, Relationship, RelationshipKind, Sbom, SbomFormat,
 };
 use medsbom_store::{IngestRequest, SearchQuery, Store};
+
+/// The allocator of the `medsbom` binary, so that figures match what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const FULL_SBOMS: usize = 2_000;
 const COMPONENTS: usize = 500;
